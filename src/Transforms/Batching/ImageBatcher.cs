@@ -1,0 +1,234 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using Ffr.MLNet.Images;
+using Ffr.MLNet.Manifests;
+
+namespace Ffr.MLNet.Batching;
+
+/// <summary>
+/// Streams images into normalised NCHW float batches: decodes (SkiaSharp) and resizes in parallel,
+/// a bounded number of batches ahead, so memory stays at a few batches whatever the dataset size.
+/// The order (and the flips) depend only on the seed and the epoch.
+/// </summary>
+public sealed class ImageBatcher
+{
+    private readonly IReadOnlyList<ImageRow> _rows;
+    private readonly ImageBatcherOptions _options;
+    private int _height;
+    private int _width;
+
+    /// <summary>Creates a batcher over <paramref name="rows"/>.</summary>
+    public ImageBatcher(IReadOnlyList<ImageRow> rows, ImageBatcherOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        options ??= new ImageBatcherOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options.BatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.PrefetchBatches, nameof(options.PrefetchBatches));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.DecodeParallelism, nameof(options.DecodeParallelism));
+        if (options.ImageSize is int size)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size, nameof(options.ImageSize));
+        }
+
+        if (options.Mean.Length != 3 || options.Std.Length != 3 || options.Std.Any(s => !(s > 0)))
+        {
+            throw new ArgumentException("Mean and Std need three values (R, G, B), and every Std must be positive.", nameof(options));
+        }
+
+        if (rows.Count == 0)
+        {
+            throw new ArgumentException("There are no rows to batch.", nameof(rows));
+        }
+
+        _rows = rows;
+        _options = options;
+    }
+
+    /// <summary>Batches in one epoch.</summary>
+    public int BatchesPerEpoch => _options.DropLast ? _rows.Count / _options.BatchSize : (_rows.Count + _options.BatchSize - 1) / _options.BatchSize;
+
+    /// <summary>The rows batched.</summary>
+    public IReadOnlyList<ImageRow> Rows => _rows;
+
+    /// <summary>The row order of an epoch: a seeded permutation, or 0..n-1 without shuffling.</summary>
+    public int[] Order(int epoch)
+    {
+        int[] order = Enumerable.Range(0, _rows.Count).ToArray();
+        if (_options.Shuffle)
+        {
+            new Random(StableSeed.Combine(_options.Seed, epoch)).Shuffle(order);
+        }
+
+        return order;
+    }
+
+    /// <summary>
+    /// The batches of epoch <paramref name="epoch"/>. Dispose each batch after use. Stopping the
+    /// enumeration early (or cancelling) stops the decoding and returns the queued buffers.
+    /// </summary>
+    /// <exception cref="InvalidDataException">An image cannot be read, or has another size than the first one while <see cref="ImageBatcherOptions.ImageSize"/> is null.</exception>
+    public IEnumerable<ImageBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
+    {
+        int[] order = Order(epoch);
+        int batches = BatchesPerEpoch;
+        EnsureSize();
+        if (_options.PrefetchBatches == 0)
+        {
+            for (int b = 0; b < batches; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return Build(epoch, b, order, cancellationToken);
+            }
+
+            yield break;
+        }
+
+        var channel = Channel.CreateBounded<ImageBatch>(new BoundedChannelOptions(_options.PrefetchBatches) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task producer = Task.Run(async () =>
+        {
+            try
+            {
+                for (int b = 0; b < batches; b++)
+                {
+                    ImageBatch batch = Build(epoch, b, order, stop.Token);
+                    try
+                    {
+                        await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        batch.Dispose();
+                        throw;
+                    }
+                }
+
+                channel.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.Complete(ex);
+            }
+        });
+
+        try
+        {
+            while (true)
+            {
+                ImageBatch? next = Next(channel.Reader, cancellationToken);
+                if (next is null)
+                {
+                    break;
+                }
+
+                yield return next;
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            try
+            {
+                producer.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
+            while (channel.Reader.TryRead(out ImageBatch? left))
+            {
+                left.Dispose();
+            }
+        }
+    }
+
+    private static ImageBatch? Next(ChannelReader<ImageBatch> reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+            {
+                return null;
+            }
+        }
+        catch (ChannelClosedException ex) when (ex.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+        }
+
+        if (reader.Completion.IsFaulted && !reader.TryPeek(out _))
+        {
+            ExceptionDispatchInfo.Capture(reader.Completion.Exception!.InnerException!).Throw();
+        }
+
+        return reader.TryRead(out ImageBatch? batch) ? batch : Next(reader, cancellationToken);
+    }
+
+    private void EnsureSize()
+    {
+        if (_height > 0)
+        {
+            return;
+        }
+
+        if (_options.ImageSize is int size)
+        {
+            _height = _width = size;
+            return;
+        }
+
+        RgbImage first = _rows[0].LoadImage();
+        _height = first.Height;
+        _width = first.Width;
+    }
+
+    private ImageBatch Build(int epoch, int index, int[] order, CancellationToken cancellationToken)
+    {
+        int start = index * _options.BatchSize;
+        int count = Math.Min(_options.BatchSize, order.Length - start);
+        int[] rows = order.AsSpan(start, count).ToArray();
+        var batch = new ImageBatch(epoch, index, rows, _height, _width);
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.DecodeParallelism, CancellationToken = cancellationToken };
+            Parallel.For(0, count, parallel, i =>
+            {
+                ImageRow row = _rows[rows[i]];
+                RgbImage image;
+                try
+                {
+                    image = row.LoadImage();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new InvalidDataException($"Image '{row.ImagePath}' could not be read: {ex.Message}", ex);
+                }
+
+                if (_options.ImageSize is int size)
+                {
+                    image = image.Resize(size, size);
+                }
+                else if (image.Width != _width || image.Height != _height)
+                {
+                    throw new InvalidDataException(
+                        $"Image '{row.ImagePath}' is {image.Width}x{image.Height} but the first image is {_width}x{_height}. Set ImageSize to resize every image to one size.");
+                }
+
+                bool flip = _options.HorizontalFlip && (StableSeed.Combine(_options.Seed, epoch, start + i, 0x5F) & 1) == 1;
+                image.WriteChw(batch.Image(i), _options.Mean, _options.Std, flip);
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+        {
+            batch.Dispose();
+            ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+        catch
+        {
+            batch.Dispose();
+            throw;
+        }
+
+        return batch;
+    }
+}

@@ -1,0 +1,212 @@
+using SkiaSharp;
+
+namespace Ffr.MLNet.Images;
+
+/// <summary>
+/// An 8-bit RGB image in memory, row-major, channels interleaved (R, G, B per pixel). Decoding,
+/// encoding and resizing go through SkiaSharp (the library under ML.NET's ImageAnalytics).
+/// </summary>
+public sealed class RgbImage
+{
+    /// <summary>Creates an image over <paramref name="pixels"/> (height x width x 3 bytes; not copied).</summary>
+    public RgbImage(int width, int height, byte[] pixels)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentNullException.ThrowIfNull(pixels);
+        if (pixels.Length != width * height * 3)
+        {
+            throw new ArgumentException($"{pixels.Length} bytes do not make a {width}x{height} RGB image ({width * height * 3} bytes).", nameof(pixels));
+        }
+
+        Width = width;
+        Height = height;
+        Pixels = pixels;
+    }
+
+    /// <summary>Creates a black image.</summary>
+    public RgbImage(int width, int height)
+        : this(width, height, new byte[checked(width * height * 3)])
+    {
+    }
+
+    /// <summary>Width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>The pixels: R, G, B bytes, row after row.</summary>
+    public byte[] Pixels { get; }
+
+    /// <summary>Decodes a PNG, JPEG, BMP or WebP file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a readable image, or has no pixels; the message names the file.</exception>
+    public static RgbImage Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using FileStream stream = File.OpenRead(path);
+        return Decode(stream, path, out _);
+    }
+
+    /// <summary>Decodes an encoded image; <paramref name="storedAsGray"/> tells whether the file itself is single-channel.</summary>
+    public static RgbImage Decode(Stream stream, string name, out bool storedAsGray)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var managed = new SKManagedStream(stream);
+        using SKCodec? codec = SKCodec.Create(managed);
+        if (codec is null)
+        {
+            throw new InvalidDataException($"'{name}' is not a readable image (PNG, JPEG, BMP or WebP).");
+        }
+
+        SKImageInfo source = codec.Info;
+        if (source.Width <= 0 || source.Height <= 0)
+        {
+            throw new InvalidDataException($"'{name}' has no pixels ({source.Width}x{source.Height}).");
+        }
+
+        storedAsGray = source.ColorType == SKColorType.Gray8;
+        var info = new SKImageInfo(source.Width, source.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var rgba = new byte[info.BytesSize];
+        unsafe
+        {
+            fixed (byte* p = rgba)
+            {
+                SKCodecResult result = codec.GetPixels(info, (IntPtr)p);
+                if (result != SKCodecResult.Success)
+                {
+                    throw new InvalidDataException($"'{name}' is corrupt: decoding stopped with {result}.");
+                }
+            }
+        }
+
+        var pixels = new byte[source.Width * source.Height * 3];
+        for (int i = 0, j = 0; i < pixels.Length; i += 3, j += 4)
+        {
+            pixels[i] = rgba[j];
+            pixels[i + 1] = rgba[j + 1];
+            pixels[i + 2] = rgba[j + 2];
+        }
+
+        return new RgbImage(source.Width, source.Height, pixels);
+    }
+
+    /// <summary>Encodes as PNG. The bytes are the same for the same pixels (byte-for-byte reproducible).</summary>
+    public byte[] EncodePng()
+    {
+        using SKBitmap bitmap = ToBitmap();
+        using SKData data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    /// <summary>Writes the image as a PNG file.</summary>
+    public void SavePng(string path) => File.WriteAllBytes(path, EncodePng());
+
+    /// <summary>A resized copy (bilinear with mipmaps when shrinking); the same image when the size already matches.</summary>
+    public RgbImage Resize(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (width == Width && height == Height)
+        {
+            return this;
+        }
+
+        using SKBitmap bitmap = ToBitmap();
+        using SKBitmap resized = bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), SKFilterQuality.Medium)
+            ?? throw new InvalidOperationException($"SkiaSharp could not resize a {Width}x{Height} image to {width}x{height}.");
+        return FromRgba(resized.Bytes, width, height);
+    }
+
+    /// <summary>A left-right mirrored copy.</summary>
+    public RgbImage FlipHorizontal()
+    {
+        var flipped = new byte[Pixels.Length];
+        int row = Width * 3;
+        for (int y = 0; y < Height; y++)
+        {
+            for (int x = 0; x < Width; x++)
+            {
+                Buffer.BlockCopy(Pixels, y * row + x * 3, flipped, y * row + (Width - 1 - x) * 3, 3);
+            }
+        }
+
+        return new RgbImage(Width, Height, flipped);
+    }
+
+    /// <summary>True when every pixel's channels differ by at most <paramref name="tolerance"/>: a grayscale picture stored as RGB.</summary>
+    public bool IsGrayscale(int tolerance = 2)
+    {
+        byte[] p = Pixels;
+        for (int i = 0; i < p.Length; i += 3)
+        {
+            int max = Math.Max(p[i], Math.Max(p[i + 1], p[i + 2]));
+            int min = Math.Min(p[i], Math.Min(p[i + 1], p[i + 2]));
+            if (max - min > tolerance)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the image as planar (CHW) floats into <paramref name="destination"/>:
+    /// (value / 255 - mean[c]) / std[c] for channel c = R, G, B, the layout ImageAnalytics' ExtractPixels
+    /// also produces and a network's NCHW input expects.
+    /// </summary>
+    public void WriteChw(Span<float> destination, ReadOnlySpan<float> mean, ReadOnlySpan<float> std, bool flip = false)
+    {
+        int plane = Width * Height;
+        if (destination.Length < 3 * plane)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} floats; a {Width}x{Height} RGB image needs {3 * plane}.", nameof(destination));
+        }
+
+        for (int c = 0; c < 3; c++)
+        {
+            float scale = 1f / (255f * std[c]);
+            float shift = mean[c] / std[c];
+            Span<float> channel = destination.Slice(c * plane, plane);
+            for (int y = 0; y < Height; y++)
+            {
+                int rowStart = y * Width;
+                for (int x = 0; x < Width; x++)
+                {
+                    int sx = flip ? Width - 1 - x : x;
+                    channel[rowStart + x] = Pixels[(rowStart + sx) * 3 + c] * scale - shift;
+                }
+            }
+        }
+    }
+
+    private SKBitmap ToBitmap()
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var rgba = new byte[Width * Height * 4];
+        for (int i = 0, j = 0; i < Pixels.Length; i += 3, j += 4)
+        {
+            rgba[j] = Pixels[i];
+            rgba[j + 1] = Pixels[i + 1];
+            rgba[j + 2] = Pixels[i + 2];
+            rgba[j + 3] = 255;
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        return bitmap;
+    }
+
+    private static RgbImage FromRgba(byte[] rgba, int width, int height)
+    {
+        var pixels = new byte[width * height * 3];
+        for (int i = 0, j = 0; i < pixels.Length; i += 3, j += 4)
+        {
+            pixels[i] = rgba[j];
+            pixels[i + 1] = rgba[j + 1];
+            pixels[i + 2] = rgba[j + 2];
+        }
+
+        return new RgbImage(width, height, pixels);
+    }
+}

@@ -1,0 +1,338 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Ffr.MLNet.Images;
+using Microsoft.ML;
+
+namespace Ffr.MLNet.Manifests;
+
+/// <summary>
+/// A validated list of images with label, attribute, source and split: the project's manifest
+/// format. On disk it is a CSV file whose header holds at least
+/// <c>ImagePath,Label,Attribute,Source,Split</c> (any order, extra columns kept as-is); paths are
+/// relative to the manifest's folder; Source is <c>real</c> or <c>synthetic</c>; Split is
+/// <c>train</c>, <c>val</c> or <c>test</c>, and synthetic rows are <c>train</c>.
+/// A folder laid out as <c>root/&lt;label&gt;/&lt;attribute&gt;/*.png|jpg|jpeg|bmp|webp</c> loads too.
+/// </summary>
+public sealed class ImageManifest
+{
+    private ImageManifest(string baseDirectory, IReadOnlyList<string> extraColumns, IReadOnlyList<ImageRow> rows, IReadOnlyList<ManifestIssue> skipped, IReadOnlyList<string> warnings)
+    {
+        BaseDirectory = baseDirectory;
+        ExtraColumns = extraColumns;
+        Rows = rows;
+        Skipped = skipped;
+        Warnings = warnings;
+    }
+
+    /// <summary>The folder relative paths are resolved against (the manifest's folder).</summary>
+    public string BaseDirectory { get; }
+
+    /// <summary>Columns beyond the five required ones, in file order.</summary>
+    public IReadOnlyList<string> ExtraColumns { get; }
+
+    /// <summary>The valid rows, in file order; <see cref="ImageRow.ImagePath"/> is a full path.</summary>
+    public IReadOnlyList<ImageRow> Rows { get; }
+
+    /// <summary>Rows left out because <see cref="ManifestLoadOptions.SkipInvalidRows"/> was set: one issue per problem.</summary>
+    public IReadOnlyList<ManifestIssue> Skipped { get; }
+
+    /// <summary>Things kept but worth knowing (grayscale images when not filtered).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The rows of one split and, optionally, one source.</summary>
+    public IReadOnlyList<ImageRow> Select(DataSplit split, SampleSource? source = null) =>
+        Rows.Where(r => r.Split == split && (source is null || r.Source == source)).ToArray();
+
+    /// <summary>Creates a manifest over rows already in memory (for example the benchmark dataset).</summary>
+    public static ImageManifest FromRows(IEnumerable<ImageRow> rows, string baseDirectory = "")
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ImageRow[] list = rows.ToArray();
+        string[] extra = list.SelectMany(r => r.Extra.Keys).Distinct(StringComparer.Ordinal).ToArray();
+        return new ImageManifest(baseDirectory, extra, list, Array.Empty<ManifestIssue>(), Array.Empty<string>());
+    }
+
+    /// <summary>Loads and validates a CSV manifest.</summary>
+    /// <exception cref="FileNotFoundException">The manifest does not exist.</exception>
+    /// <exception cref="InvalidDataException">The header lacks a required column, or a row has the wrong number of fields.</exception>
+    /// <exception cref="ManifestValidationException">Rows are invalid and <see cref="ManifestLoadOptions.SkipInvalidRows"/> is false.</exception>
+    public static ImageManifest Load(string manifestPath, ManifestLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifestPath);
+        options ??= new ManifestLoadOptions();
+        if (!File.Exists(manifestPath))
+        {
+            throw new FileNotFoundException($"Manifest '{manifestPath}' was not found. Pass the path of a CSV file with the header ImagePath,Label,Attribute,Source,Split.", manifestPath);
+        }
+
+        string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
+        using var reader = new StreamReader(manifestPath, Encoding.UTF8);
+        List<(int Line, string[] Fields)> records = Csv.Read(reader).ToList();
+        if (records.Count == 0)
+        {
+            throw new InvalidDataException($"Manifest '{manifestPath}' is empty; its first line must be the header ImagePath,Label,Attribute,Source,Split.");
+        }
+
+        string[] header = records[0].Fields.Select(h => h.Trim()).ToArray();
+        string[] missing = ManifestDefaults.Required.Where(r => !header.Contains(r, StringComparer.Ordinal)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new InvalidDataException(
+                $"Manifest '{manifestPath}' lacks the column(s) {string.Join(", ", missing)}; its header is '{string.Join(",", header)}'. The header must hold ImagePath,Label,Attribute,Source,Split (names are case-sensitive).");
+        }
+
+        int Index(string name) => Array.IndexOf(header, name);
+        int path = Index(ManifestDefaults.ImagePath), label = Index(ManifestDefaults.Label), attribute = Index(ManifestDefaults.Attribute);
+        int source = Index(ManifestDefaults.Source), split = Index(ManifestDefaults.Split);
+        string[] extraColumns = header.Where(h => !ManifestDefaults.Required.Contains(h, StringComparer.Ordinal)).ToArray();
+
+        var candidates = new List<Candidate>();
+        var issues = new List<ManifestIssue>();
+        foreach ((int line, string[] fields) in records.Skip(1))
+        {
+            if (fields.Length != header.Length)
+            {
+                throw new InvalidDataException($"Manifest '{manifestPath}' line {line} has {fields.Length} fields; the header has {header.Length}. Quote fields that contain commas.");
+            }
+
+            string relative = fields[path].Trim();
+            var extra = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string column in extraColumns)
+            {
+                extra[column] = fields[Index(column)];
+            }
+
+            candidates.Add(new Candidate(line, relative, fields[label].Trim(), fields[attribute].Trim(), fields[source].Trim(), fields[split].Trim(), extra));
+        }
+
+        return Validate($"Manifest '{manifestPath}'", baseDirectory, extraColumns, candidates, issues, options);
+    }
+
+    /// <summary>
+    /// Loads a folder laid out as <c>root/&lt;label&gt;/&lt;attribute&gt;/*.{png,jpg,jpeg,bmp,webp}</c>,
+    /// every image of the given source and split, validated as a manifest is.
+    /// </summary>
+    public static ImageManifest FromFolder(string root, SampleSource source, DataSplit split = DataSplit.Train, ManifestLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        options ??= new ManifestLoadOptions();
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"Image folder '{root}' was not found. Pass a folder laid out as <label>/<attribute>/<image files>.");
+        }
+
+        var candidates = new List<Candidate>();
+        foreach (string labelDir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        {
+            foreach (string attributeDir in Directory.GetDirectories(labelDir).Order(StringComparer.Ordinal))
+            {
+                foreach (string file in Directory.GetFiles(attributeDir).Order(StringComparer.Ordinal))
+                {
+                    if (ManifestDefaults.ImageExtensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
+                    {
+                        candidates.Add(new Candidate(0, Path.GetRelativePath(root, file), Path.GetFileName(labelDir), Path.GetFileName(attributeDir),
+                            ImageRow.Format(source), ImageRow.Format(split), new Dictionary<string, string>()));
+                    }
+                }
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            throw new InvalidDataException($"Image folder '{root}' holds no images under <label>/<attribute>/ (looked for {string.Join(", ", ManifestDefaults.ImageExtensions)}).");
+        }
+
+        return Validate($"Image folder '{root}'", Path.GetFullPath(root), Array.Empty<string>(), candidates, new List<ManifestIssue>(), options);
+    }
+
+    /// <summary>Writes the manifest as CSV, paths relative to the CSV's folder; in-memory images must be saved first.</summary>
+    public void Save(string manifestPath)
+    {
+        ArgumentNullException.ThrowIfNull(manifestPath);
+        string directory = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
+        Directory.CreateDirectory(directory);
+        var sb = new StringBuilder();
+        sb.Append(Csv.Format(ManifestDefaults.Required.Concat(ExtraColumns))).Append('\n');
+        foreach (ImageRow row in Rows)
+        {
+            string relative = Path.GetRelativePath(directory, row.ImagePath).Replace('\\', '/');
+            sb.Append(Csv.Format(new[] { relative, row.Label, row.Attribute, ImageRow.Format(row.Source), ImageRow.Format(row.Split) }
+                .Concat(ExtraColumns.Select(c => row.Extra.GetValueOrDefault(c, string.Empty))))).Append('\n');
+        }
+
+        File.WriteAllText(manifestPath, sb.ToString(), new UTF8Encoding(false));
+    }
+
+    /// <summary>
+    /// The rows as an IDataView of text columns ImagePath (full path), Label, Attribute, Source,
+    /// Split and the extra columns; optionally one split and source. Map Label and Attribute to keys
+    /// with <c>mlContext.Transforms.Conversion.MapValueToKey</c>, and load pixels with ImageAnalytics'
+    /// <c>LoadImages</c> (no image folder needed: paths are full).
+    /// </summary>
+    public IDataView ToDataView(DataSplit? split = null, SampleSource? source = null)
+    {
+        string[] columns = ManifestDefaults.Required.Concat(ExtraColumns).ToArray();
+        List<string[]> values = Rows
+            .Where(r => (split is null || r.Split == split) && (source is null || r.Source == source))
+            .Select(r => new[] { r.ImagePath, r.Label, r.Attribute, ImageRow.Format(r.Source), ImageRow.Format(r.Split) }
+                .Concat(ExtraColumns.Select(c => r.Extra.GetValueOrDefault(c, string.Empty))).ToArray())
+            .ToList();
+        return new TextColumnsDataView(columns, values);
+    }
+
+    private sealed record Candidate(int Line, string Path, string Label, string Attribute, string Source, string Split, IReadOnlyDictionary<string, string> Extra);
+
+    private static ImageManifest Validate(string what, string baseDirectory, IReadOnlyList<string> extraColumns, List<Candidate> candidates, List<ManifestIssue> issues, ManifestLoadOptions options)
+    {
+        var rows = new ImageRow?[candidates.Count];
+        var rowIssues = new ConcurrentDictionary<int, ManifestIssue>();
+        var grayscale = new ConcurrentDictionary<int, bool>();
+
+        Parallel.For(0, candidates.Count, i =>
+        {
+            Candidate c = candidates[i];
+            bool gray = false;
+            ManifestIssue? issue = CheckFields(c) ?? CheckFile(c, baseDirectory, options.VerifyImages, out gray);
+            if (issue is not null)
+            {
+                rowIssues[i] = issue;
+                return;
+            }
+
+            grayscale[i] = gray;
+            rows[i] = new ImageRow
+            {
+                ImagePath = Path.GetFullPath(Path.Combine(baseDirectory, c.Path)),
+                Label = c.Label,
+                Attribute = c.Attribute,
+                Source = ParseSource(c.Source)!.Value,
+                Split = ParseSplit(c.Split)!.Value,
+                Extra = c.Extra,
+            };
+        });
+
+        var warnings = new List<string>();
+        bool anyColour = grayscale.Values.Any(g => !g);
+        int[] grayRows = grayscale.Where(g => g.Value).Select(g => g.Key).Order().ToArray();
+        if (anyColour && grayRows.Length > 0)
+        {
+            foreach (int i in grayRows)
+            {
+                string message = $"'{candidates[i].Path}' is grayscale among RGB images.";
+                if (options.FilterGrayscale)
+                {
+                    rowIssues[i] = new ManifestIssue(candidates[i].Line, candidates[i].Path, ManifestIssueKind.GrayscaleImage, message + " Grayscale images are filtered (FilterGrayscale).");
+                    rows[i] = null;
+                }
+            }
+
+            if (!options.FilterGrayscale)
+            {
+                warnings.Add($"{grayRows.Length} grayscale image(s) among RGB ones were kept: {string.Join(", ", grayRows.Take(10).Select(i => candidates[i].Path))}{(grayRows.Length > 10 ? ", ..." : string.Empty)}. Set FilterGrayscale to leave them out.");
+            }
+        }
+
+        // Synthetic labels and attributes must exist among the real rows.
+        var realLabels = rows.Where(r => r?.Source == SampleSource.Real).Select(r => r!.Label).ToHashSet(StringComparer.Ordinal);
+        var realAttributes = rows.Where(r => r?.Source == SampleSource.Real).Select(r => r!.Attribute).ToHashSet(StringComparer.Ordinal);
+        if (realLabels.Count > 0)
+        {
+            for (int i = 0; i < rows.Length; i++)
+            {
+                if (rows[i] is { Source: SampleSource.Synthetic } row && (!realLabels.Contains(row.Label) || !realAttributes.Contains(row.Attribute)))
+                {
+                    string what2 = !realLabels.Contains(row.Label) ? $"label '{row.Label}'" : $"attribute '{row.Attribute}'";
+                    rowIssues[i] = new ManifestIssue(candidates[i].Line, candidates[i].Path, ManifestIssueKind.UnknownSubgroupValue,
+                        $"'{candidates[i].Path}' is synthetic with {what2}, which no real row has; fix the value or add real images of it.");
+                    rows[i] = null;
+                }
+            }
+        }
+
+        issues.AddRange(rowIssues.OrderBy(p => p.Key).Select(p => p.Value));
+        if (issues.Count > 0 && !options.SkipInvalidRows)
+        {
+            throw new ManifestValidationException(what, issues);
+        }
+
+        return new ImageManifest(baseDirectory, extraColumns, rows.Where(r => r is not null).ToArray()!, issues, warnings);
+    }
+
+    private static ManifestIssue? CheckFields(Candidate c)
+    {
+        if (c.Path.Length == 0 || c.Label.Length == 0 || c.Attribute.Length == 0)
+        {
+            string column = c.Path.Length == 0 ? ManifestDefaults.ImagePath : c.Label.Length == 0 ? ManifestDefaults.Label : ManifestDefaults.Attribute;
+            return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.MissingValue, $"'{c.Path}' has an empty {column}; every row needs an ImagePath, a Label and an Attribute.");
+        }
+
+        if (ParseSource(c.Source) is null)
+        {
+            return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.UnknownSource, $"'{c.Path}' has Source '{c.Source}'; use real or synthetic.");
+        }
+
+        if (ParseSplit(c.Split) is not DataSplit split)
+        {
+            return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.UnknownSplit, $"'{c.Path}' has Split '{c.Split}'; use train, val or test.");
+        }
+
+        if (ParseSource(c.Source) == SampleSource.Synthetic && split != DataSplit.Train)
+        {
+            return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.UnknownSplit, $"'{c.Path}' is synthetic with Split '{c.Split}'; synthetic images are training images only (Split train).");
+        }
+
+        return null;
+    }
+
+    private static ManifestIssue? CheckFile(Candidate c, string baseDirectory, bool verify, out bool grayscale)
+    {
+        grayscale = false;
+        string full = Path.Combine(baseDirectory, c.Path);
+        var info = new FileInfo(full);
+        if (!info.Exists)
+        {
+            return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.MissingFile, $"'{c.Path}' was not found (looked at '{full}').");
+        }
+
+        if (info.Length == 0)
+        {
+            return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.ZeroSizeImage, $"'{c.Path}' is an empty file.");
+        }
+
+        if (!verify)
+        {
+            return null;
+        }
+
+        try
+        {
+            using FileStream stream = File.OpenRead(full);
+            RgbImage image = RgbImage.Decode(stream, c.Path, out bool storedAsGray);
+            grayscale = storedAsGray || image.IsGrayscale();
+            return null;
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("has no pixels", StringComparison.Ordinal))
+        {
+            return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.ZeroSizeImage, ex.Message);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.UnreadableImage, ex.Message);
+        }
+    }
+
+    private static SampleSource? ParseSource(string value) => value.ToLowerInvariant() switch
+    {
+        "real" => SampleSource.Real,
+        "synthetic" => SampleSource.Synthetic,
+        _ => null,
+    };
+
+    private static DataSplit? ParseSplit(string value) => value.ToLowerInvariant() switch
+    {
+        "train" => DataSplit.Train,
+        "val" => DataSplit.Val,
+        "test" => DataSplit.Test,
+        _ => null,
+    };
+}

@@ -1,0 +1,38 @@
+namespace Ffr.MLNet.Manifests;
+
+/// <summary>How a manifest or an image folder is loaded and validated.</summary>
+public sealed class ManifestLoadOptions
+{
+    /// <summary>Leave invalid rows out (reported in <see cref="ImageManifest.Skipped"/>) instead of failing.</summary>
+    /// <value>The default value is false: any invalid row stops the load with the full list.</value>
+    public bool SkipInvalidRows { get; set; } = ManifestDefaults.SkipInvalidRows;
+
+    /// <summary>Decode every image to find unreadable, empty and grayscale images (in parallel).</summary>
+    /// <value>The default value is true. False checks only that the files exist and are not empty.</value>
+    public bool VerifyImages { get; set; } = ManifestDefaults.VerifyImages;
+
+    /// <summary>
+    /// Treat grayscale images among RGB ones as invalid rows (the paper discards grayscale generations).
+    /// When false they are kept and listed in <see cref="ImageManifest.Warnings"/>.
+    /// </summary>
+    /// <value>The default value is false.</value>
+    public bool FilterGrayscale { get; set; } = ManifestDefaults.FilterGrayscale;
+}
+
+/// <summary>Defaults of <see cref="ManifestLoadOptions"/>, and the manifest's column names.</summary>
+internal static class ManifestDefaults
+{
+    public const bool SkipInvalidRows = false;
+    public const bool VerifyImages = true;
+    public const bool FilterGrayscale = false;
+
+    public const string ImagePath = "ImagePath";
+    public const string Label = "Label";
+    public const string Attribute = "Attribute";
+    public const string Source = "Source";
+    public const string Split = "Split";
+
+    public static readonly string[] Required = { ImagePath, Label, Attribute, Source, Split };
+
+    public static readonly string[] ImageExtensions = { ".png", ".jpg", ".jpeg", ".bmp", ".webp" };
+}

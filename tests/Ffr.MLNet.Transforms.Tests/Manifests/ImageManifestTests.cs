@@ -1,0 +1,164 @@
+using Ffr.MLNet.Manifests;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Ffr.MLNet.Transforms.Tests.Manifests;
+
+public sealed class ImageManifestTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string GoodImages()
+    {
+        _dir.Png("img/a1.png", 200, 10, 10);
+        _dir.Png("img/a2.png", 10, 200, 10);
+        _dir.Png("img/b1.png", 10, 10, 200);
+        _dir.Png("img/s1.png", 90, 20, 30);
+        return "ImagePath,Label,Attribute,Source,Split,Note\n" +
+               "img/a1.png,cat,indoor,real,train,first\n" +
+               "img/a2.png,cat,outdoor,real,val,\"with, comma\"\n" +
+               "img/b1.png,dog,outdoor,real,test,\n" +
+               "img/s1.png,dog,indoor,synthetic,train,\n";
+    }
+
+    [Fact]
+    public void Load_ValidManifest_ResolvesPathsAndKeepsExtraColumns()
+    {
+        ImageManifest manifest = ImageManifest.Load(_dir.Text("m.csv", GoodImages()));
+
+        Assert.Equal(4, manifest.Rows.Count);
+        Assert.Equal(_dir.File("img/a1.png"), manifest.Rows[0].ImagePath);
+        Assert.Equal(("cat", "indoor", SampleSource.Real, DataSplit.Train), (manifest.Rows[0].Label, manifest.Rows[0].Attribute, manifest.Rows[0].Source, manifest.Rows[0].Split));
+        Assert.Equal("with, comma", manifest.Rows[1].Extra["Note"]);
+        Assert.Equal(new[] { "Note" }, manifest.ExtraColumns);
+        Assert.Single(manifest.Select(DataSplit.Train, SampleSource.Synthetic));
+        Assert.Empty(manifest.Skipped);
+    }
+
+    [Fact]
+    public void ToDataView_HasTypedTextColumns_ThatBecomeKeys()
+    {
+        var ml = new MLContext(0);
+        IDataView data = ml.Data.LoadImageManifest(_dir.Text("m.csv", GoodImages()), split: DataSplit.Train);
+
+        Assert.Equal(new[] { "ImagePath", "Label", "Attribute", "Source", "Split", "Note" }, data.Schema.Select(c => c.Name));
+        Assert.Equal(2, data.GetRowCount());
+        IDataView keyed = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.Transforms.Conversion.MapValueToKey("Attribute")).Fit(data).Transform(data);
+        Assert.IsType<Microsoft.ML.Data.KeyDataViewType>(keyed.Schema["Label"].Type);
+        Assert.Equal(new[] { "synthetic", "real" }.Order(), data.GetColumn<string>("Source").Order());
+    }
+
+    [Fact]
+    public void Load_EveryKindOfBadRow_FailsWithTheFullList()
+    {
+        _dir.Png("ok.png", 200, 10, 10);
+        _dir.Png("ok2.png", 10, 200, 10);
+        _dir.Png("gray.png", 100, 100, 100);
+        _dir.Text("corrupt.png", "this is not a png");
+        _dir.Text("empty.png", string.Empty);
+        string csv = "ImagePath,Label,Attribute,Source,Split\n" +
+                     "ok.png,cat,indoor,real,train\n" +              // 2
+                     "ok2.png,dog,outdoor,real,train\n" +            // 3
+                     "missing.png,cat,indoor,real,train\n" +         // 4
+                     "corrupt.png,cat,indoor,real,train\n" +         // 5
+                     "empty.png,cat,indoor,real,train\n" +           // 6
+                     "ok.png,cat,indoor,fake,train\n" +              // 7
+                     "ok.png,cat,indoor,real,holdout\n" +            // 8
+                     "ok.png,cat,,real,train\n" +                    // 9
+                     "ok.png,bird,indoor,synthetic,train\n" +        // 10
+                     "ok.png,cat,indoor,synthetic,test\n" +          // 11
+                     "gray.png,cat,indoor,real,train\n";             // 12
+        string path = _dir.Text("bad.csv", csv);
+
+        var ex = Assert.Throws<ManifestValidationException>(() => ImageManifest.Load(path, new ManifestLoadOptions { FilterGrayscale = true }));
+        Assert.Equal(
+            new[]
+            {
+                (4, ManifestIssueKind.MissingFile), (5, ManifestIssueKind.UnreadableImage), (6, ManifestIssueKind.ZeroSizeImage),
+                (7, ManifestIssueKind.UnknownSource), (8, ManifestIssueKind.UnknownSplit), (9, ManifestIssueKind.MissingValue),
+                (10, ManifestIssueKind.UnknownSubgroupValue), (11, ManifestIssueKind.UnknownSplit), (12, ManifestIssueKind.GrayscaleImage),
+            },
+            ex.Issues.Select(i => (i.Line, i.Kind)));
+        Assert.Contains("line 4: 'missing.png' was not found", ex.Message);
+        Assert.Contains("line 7: 'ok.png' has Source 'fake'; use real or synthetic.", ex.Message);
+        Assert.Contains("line 8: 'ok.png' has Split 'holdout'; use train, val or test.", ex.Message);
+        Assert.Contains("line 10: 'ok.png' is synthetic with label 'bird', which no real row has", ex.Message);
+        Assert.Contains("line 11: 'ok.png' is synthetic with Split 'test'; synthetic images are training images only", ex.Message);
+        Assert.Contains("line 6: 'empty.png' is an empty file.", ex.Message);
+        Assert.Contains("SkipInvalidRows", ex.Message);
+    }
+
+    [Fact]
+    public void Load_SkipInvalidRows_KeepsTheGoodOnesAndReportsTheRest()
+    {
+        _dir.Png("ok.png", 200, 10, 10);
+        string path = _dir.Text("m.csv", "ImagePath,Label,Attribute,Source,Split\nok.png,cat,indoor,real,train\nnope.png,cat,indoor,real,train\nok.png,dog,indoor,real,val\n");
+
+        ImageManifest manifest = ImageManifest.Load(path, new ManifestLoadOptions { SkipInvalidRows = true });
+        Assert.Equal(2, manifest.Rows.Count);
+        ManifestIssue skipped = Assert.Single(manifest.Skipped);
+        Assert.Equal(("nope.png", ManifestIssueKind.MissingFile), (skipped.ImagePath, skipped.Kind));
+    }
+
+    [Fact]
+    public void Load_GrayscaleNotFiltered_IsKeptWithAWarning()
+    {
+        _dir.Png("colour.png", 200, 10, 10);
+        _dir.Png("gray.png", 90, 90, 90);
+        string path = _dir.Text("m.csv", "ImagePath,Label,Attribute,Source,Split\ncolour.png,cat,indoor,real,train\ngray.png,dog,indoor,real,train\n");
+
+        ImageManifest manifest = ImageManifest.Load(path);
+        Assert.Equal(2, manifest.Rows.Count);
+        Assert.StartsWith("1 grayscale image(s) among RGB ones were kept: gray.png.", Assert.Single(manifest.Warnings));
+    }
+
+    [Fact]
+    public void Load_MissingHeaderColumn_NamesIt()
+    {
+        string path = _dir.Text("m.csv", "ImagePath,Label,Source,Split\nx.png,cat,real,train\n");
+        var ex = Assert.Throws<InvalidDataException>(() => ImageManifest.Load(path));
+        Assert.Equal($"Manifest '{path}' lacks the column(s) Attribute; its header is 'ImagePath,Label,Source,Split'. The header must hold ImagePath,Label,Attribute,Source,Split (names are case-sensitive).", ex.Message);
+    }
+
+    [Fact]
+    public void Load_RowWithTooManyFields_NamesTheLine()
+    {
+        string path = _dir.Text("m.csv", "ImagePath,Label,Attribute,Source,Split\nx.png,cat,in,door,real,train\n");
+        var ex = Assert.Throws<InvalidDataException>(() => ImageManifest.Load(path));
+        Assert.Contains("line 2 has 6 fields; the header has 5", ex.Message);
+    }
+
+    [Fact]
+    public void Load_NoSuchFile_SaysWhatToPass()
+    {
+        var ex = Assert.Throws<FileNotFoundException>(() => ImageManifest.Load(_dir.File("none.csv")));
+        Assert.Contains("Pass the path of a CSV file with the header ImagePath,Label,Attribute,Source,Split.", ex.Message);
+    }
+
+    [Fact]
+    public void FromFolder_LabelAttributeLayout_LoadsWithTheGivenSource()
+    {
+        _dir.Png("pool/cat/indoor/1.png", 200, 10, 10);
+        _dir.Png("pool/cat/outdoor/2.jpg.png", 10, 200, 10);
+        _dir.Png("pool/dog/indoor/3.png", 10, 10, 200);
+        _dir.Text("pool/dog/indoor/readme.txt", "ignored");
+
+        ImageManifest manifest = ImageManifest.FromFolder(_dir.File("pool"), SampleSource.Synthetic);
+        Assert.Equal(new[] { ("cat", "indoor"), ("cat", "outdoor"), ("dog", "indoor") }, manifest.Rows.Select(r => (r.Label, r.Attribute)));
+        Assert.All(manifest.Rows, r => Assert.Equal(SampleSource.Synthetic, r.Source));
+    }
+
+    [Fact]
+    public void Save_ThenLoad_RoundTrips()
+    {
+        ImageManifest original = ImageManifest.Load(_dir.Text("m.csv", GoodImages()));
+        string copy = _dir.File("copy/m2.csv");
+        original.Save(copy);
+        ImageManifest reloaded = ImageManifest.Load(copy);
+        Assert.Equal(original.Rows.Select(r => (r.ImagePath, r.Label, r.Attribute, r.Source, r.Split, r.Extra["Note"])),
+                     reloaded.Rows.Select(r => (r.ImagePath, r.Label, r.Attribute, r.Source, r.Split, r.Extra["Note"])));
+        Assert.StartsWith("ImagePath,Label,Attribute,Source,Split,Note\n../img/a1.png,cat,indoor,real,train,first\n", File.ReadAllText(copy));
+    }
+}
