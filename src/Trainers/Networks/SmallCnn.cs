@@ -27,7 +27,7 @@ public sealed class SmallCnn : nn.Module<Tensor, Tensor>
     /// <param name="numClasses">Number of output classes; at least 2.</param>
     /// <param name="inputChannels">Image channels; 3 for RGB.</param>
     /// <param name="width">Channels of the first block; the next two use 2x and 4x.</param>
-    public SmallCnn(int numClasses, int inputChannels = 3, int width = 32)
+    public SmallCnn(int numClasses, int inputChannels = 3, int width = 16)
         : base(nameof(SmallCnn))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 2);
@@ -44,6 +44,12 @@ public sealed class SmallCnn : nn.Module<Tensor, Tensor>
         FeatureSize = 4 * width;
         RegisterComponents();
     }
+
+    /// <summary>The last linear layer.</summary>
+    internal Linear Head => fc;
+
+    /// <summary>The convolution-batch-norm pairs, in order (for ONNX export).</summary>
+    internal IReadOnlyList<(Conv2d Conv, BatchNorm2d BatchNorm)> Blocks => new[] { (conv1, bn1), (conv2, bn2), (conv3, bn3) };
 
     /// <summary>Length of the penultimate feature vector.</summary>
     public int FeatureSize { get; }

@@ -45,7 +45,17 @@ public sealed class ImageBatcher
     }
 
     /// <summary>Batches in one epoch.</summary>
-    public int BatchesPerEpoch => _options.DropLast ? _rows.Count / _options.BatchSize : (_rows.Count + _options.BatchSize - 1) / _options.BatchSize;
+    public int BatchesPerEpoch => BatchesFor(_rows.Count);
+
+    /// <summary>Height and width of the batches' images (known after the first epoch starts, or from ImageSize).</summary>
+    public (int Height, int Width) ImageShape
+    {
+        get
+        {
+            EnsureSize();
+            return (_height, _width);
+        }
+    }
 
     /// <summary>The rows batched.</summary>
     public IReadOnlyList<ImageRow> Rows => _rows;
@@ -67,10 +77,30 @@ public sealed class ImageBatcher
     /// enumeration early (or cancelling) stops the decoding and returns the queued buffers.
     /// </summary>
     /// <exception cref="InvalidDataException">An image cannot be read, or has another size than the first one while <see cref="ImageBatcherOptions.ImageSize"/> is null.</exception>
-    public IEnumerable<ImageBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
+    public IEnumerable<ImageBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default) =>
+        ReadEpoch(epoch, Order(epoch), cancellationToken);
+
+    /// <summary>
+    /// The batches of an epoch that visits rows in <paramref name="order"/> (indices into the rows,
+    /// repeats allowed: a resampled epoch). Dispose each batch after use.
+    /// </summary>
+    public IEnumerable<ImageBatch> ReadEpoch(int epoch, int[] order, CancellationToken cancellationToken = default)
     {
-        int[] order = Order(epoch);
-        int batches = BatchesPerEpoch;
+        ArgumentNullException.ThrowIfNull(order);
+        if (order.Any(i => (uint)i >= (uint)_rows.Count))
+        {
+            throw new ArgumentOutOfRangeException(nameof(order), $"The order holds an index outside 0..{_rows.Count - 1}.");
+        }
+
+        return ReadOrdered(epoch, order, cancellationToken);
+    }
+
+    /// <summary>Batches in an epoch of <paramref name="rows"/> rows.</summary>
+    public int BatchesFor(int rows) => _options.DropLast ? rows / _options.BatchSize : (rows + _options.BatchSize - 1) / _options.BatchSize;
+
+    private IEnumerable<ImageBatch> ReadOrdered(int epoch, int[] order, CancellationToken cancellationToken)
+    {
+        int batches = BatchesFor(order.Length);
         EnsureSize();
         if (_options.PrefetchBatches == 0)
         {

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.ML;
 
-namespace Ffr.MLNet.Balancing.Tests;
+namespace Ffr.MLNet.Tests;
 
 /// <summary>
 /// ML.NET keeps <c>SchemaShape.Create(DataViewSchema)</c> internal (its pipelines call it before

@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using Ffr.MLNet.Budgets;
+using Ffr.MLNet.Composition;
+using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Networks;
+using Ffr.MLNet.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ffr.MLNet.Training;
+
+/// <summary>
+/// Trains an image classifier the From-Fake-to-Real way, or with a baseline: composes the training
+/// data of the strategy (None, USB, ASB, FFR) from the real training data and the synthetic pool,
+/// trains a TorchSharp network with the method (ERM, Resample, GroupDRO, DFR), keeps the epoch with
+/// the best validation worst-group accuracy, and returns a transformer that scores through ML.NET.
+/// FFR pretrains on k = B / G synthetic images per subgroup (phase 1), then fine-tunes on the real
+/// data only (phase 2), so synthetic and real images never share a batch.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>Column</term><description>Type and role</description></listheader>
+/// <item><term>Label (input)</term><description>Key: the class.</description></item>
+/// <item><term>Attribute (input)</term><description>Key with key values, Text, Boolean or integer: the spurious attribute. Needed in every dataset.</description></item>
+/// <item><term>ImagePath (input)</term><description>Text (an image file path) or a Single vector of 3 x S x S planar RGB values in 0..255 (ImageAnalytics' ExtractPixels with its defaults).</description></item>
+/// <item><term>Source (input, optional)</term><description>Text, real or synthetic; without it the training data is real and the pool synthetic.</description></item>
+/// <item><term>Score (output)</term><description>Vector of Single: class probabilities, in key order.</description></item>
+/// <item><term>PredictedLabel (output)</term><description>Key with the label's key values: the most probable class.</description></item>
+/// </list>
+/// </remarks>
+public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassificationTransformer>
+{
+    private readonly MLContextSettings _context;
+    private readonly MLContext _mlContext;
+    private readonly FfrTrainerOptions _options;
+    private readonly IDataView? _syntheticPool;
+    private readonly IDataView _validationData;
+
+    internal FfrImageClassificationTrainer(MLContextSettings context, IDataView? syntheticPool, IDataView validationData, FfrTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(validationData);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.Strategy != SyntheticStrategy.None && syntheticPool is null)
+        {
+            throw new ArgumentException($"Strategy {options.Strategy} needs a synthetic pool, and none was given. Pass the synthetic images, or use strategy None.", nameof(syntheticPool));
+        }
+
+        _context = context;
+
+        // The catalog does not hand out its MLContext: ML.NET's own transforms that this trainer
+        // composes are built on a private one with the same GPU settings; the log goes to the caller's.
+        _mlContext = new MLContext(context.Seed) { GpuDeviceId = context.GpuDeviceId, FallbackToCpu = context.FallbackToCpu };
+        _options = options;
+        _syntheticPool = syntheticPool;
+        _validationData = validationData;
+    }
+
+    /// <summary>The input shape plus Score (vector of Single) and PredictedLabel (key with the label's key values).</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        if (!Subgroups.SubgroupColumns.TryFind(inputSchema, _options.LabelColumnName, out SchemaShape.Column label))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Could not find label column '{_options.LabelColumnName}'");
+        }
+
+        if (!label.IsKey || label.Kind != SchemaShape.Column.VectorKind.Scalar)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Schema mismatch for label column '{_options.LabelColumnName}': expected Key, got {label.ItemType}");
+        }
+
+        Subgroups.SubgroupColumns.Check(inputSchema, "attribute", _options.AttributeColumnName);
+        if (!Subgroups.SubgroupColumns.TryFind(inputSchema, _options.ImageColumnName, out SchemaShape.Column image))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Could not find image column '{_options.ImageColumnName}'");
+        }
+
+        bool isPath = image.Kind == SchemaShape.Column.VectorKind.Scalar && image.ItemType is Microsoft.ML.Data.TextDataViewType;
+        bool isPixels = image.Kind == SchemaShape.Column.VectorKind.Vector && image.ItemType == Microsoft.ML.Data.NumberDataViewType.Single;
+        if (!isPath && !isPixels)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"Schema mismatch for image column '{_options.ImageColumnName}': expected Text (an image path) or a Single vector of planar RGB values, got {image.ItemType}");
+        }
+
+        // The shape does not depend on the weights or the class count: compose the same chain around a placeholder graph.
+        int size = _options.ImageSize ?? FfrTrainerDefaults.ImageSize;
+        byte[] placeholder = OnnxExport.Placeholder(2, size, size);
+        return ScoringPipeline.Estimator(_mlContext, placeholder, _options.ImageColumnName, isPath, size, new[] { "a", "b" }).GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>Trains on <paramref name="input"/> (the real training data).</summary>
+    public FfrImageClassificationTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var watch = Stopwatch.StartNew();
+        FfrTrainerOptions o = _options;
+        using IChannel log = _context.Environment.Start("FfrImageClassificationTrainer");
+
+        // 1. Schema and data checks, before any training.
+        string[] labels = TrainingInputs.Labels(input.Schema, o.LabelColumnName, "training data");
+        if (labels.Length < 2)
+        {
+            throw new ArgumentException($"Label column '{o.LabelColumnName}' has a single class ('{labels.FirstOrDefault()}'); a classifier needs at least two classes.", nameof(input));
+        }
+
+        bool isPath = TrainingInputs.IsPathColumn(input.Schema, o.ImageColumnName, "training data");
+        List<LabelledImage> real = TrainingInputs.Read(_mlContext, input, o, labels, "training data", SampleSource.Real, DataSplit.Train);
+        List<LabelledImage> validation = TrainingInputs.Read(_mlContext, _validationData, o, labels, "validation data", SampleSource.Real, DataSplit.Val);
+        List<LabelledImage>? pool = _syntheticPool is null || o.Strategy == SyntheticStrategy.None
+            ? null
+            : TrainingInputs.Read(_mlContext, _syntheticPool, o, labels, "synthetic pool", SampleSource.Synthetic, DataSplit.Train);
+        if (isPath != TrainingInputs.IsPathColumn(_validationData.Schema, o.ImageColumnName, "validation data"))
+        {
+            throw new ArgumentException($"The image column '{o.ImageColumnName}' holds paths in one dataset and pixels in another; use the same kind everywhere.");
+        }
+
+        string[] attributes = real.Concat(validation).Select(r => r.Row.Attribute).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var attributeIndex = attributes.Select((a, i) => (a, i)).ToDictionary(p => p.a, p => p.i, StringComparer.Ordinal);
+        int groupCount = labels.Length * attributes.Length;
+        CheckValidationCoversEverySubgroup(validation, labels, attributes);
+
+        // 2. The strategy's training sets.
+        var composeOptions = new TrainingSetOptions { ImagesPerSubgroup = o.ImagesPerSubgroup, AllowShortfall = o.AllowPoolShortfall };
+        int seed = o.Seed ?? _context.Seed ?? Random.Shared.Next();
+        composeOptions.Seed = seed;
+        IReadOnlyList<ImageRow> realRows = real.Select(r => r.Row).ToArray();
+        ComposedTrainingSet composed = TrainingSetComposer.Compose(_mlContext.Data, realRows, pool?.Select(r => r.Row).ToArray(), o.Strategy, composeOptions);
+        var labelIndex = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
+        bool sourceGroups = o.Strategy is SyntheticStrategy.Usb or SyntheticStrategy.Asb;
+        TrainingData Data(IReadOnlyList<ImageRow> rows, bool bySource)
+        {
+            int[] y = rows.Select(r => labelIndex[r.Label]).ToArray();
+            int[] g = rows.Select((r, i) => (y[i] * attributes.Length + attributeIndex[r.Attribute]) * (bySource ? 2 : 1) + (bySource && r.Source == SampleSource.Synthetic ? 1 : 0)).ToArray();
+            return new TrainingData(rows, y, g, groupCount * (bySource ? 2 : 1));
+        }
+
+        var summary = new TrainingSummary
+        {
+            Strategy = o.Strategy, Method = o.Method, Architecture = o.Architecture, Seed = seed, Labels = labels.ToList(),
+            SyntheticImages = composed.SyntheticUsed.Count,
+        };
+        summary.Warnings.AddRange(composed.Plan.Warnings);
+        TrainingMethod phaseMethod = o.Method == TrainingMethod.Dfr ? TrainingMethod.Erm : o.Method;
+        var plans = new List<PhasePlan>();
+        if (o.Strategy == SyntheticStrategy.Ffr)
+        {
+            plans.Add(new PhasePlan("pretraining", 0, o.Pretraining, Data(composed.Rows, bySource: false), TrainingMethod.Erm, FreezeBatchNorm: false));
+            plans.Add(new PhasePlan("fine-tuning", 1, o.FineTuning, Data(realRows, bySource: false), phaseMethod, o.FreezeBatchNorm));
+        }
+        else
+        {
+            plans.Add(new PhasePlan("training", 0, o.Training, Data(composed.Rows, sourceGroups), phaseMethod, o.FreezeBatchNorm));
+        }
+
+        // 3. Network, device, validation tensor.
+        Device device = TorchDevice.Choose(_context, log);
+        torch.manual_seed(seed);
+        var network = ImageNetwork.Create(o.Architecture, labels.Length);
+        try
+        {
+            if (o.InitialWeightsPath is string weights)
+            {
+                network.LoadWeights(weights);
+            }
+
+            network.To(device);
+            int imageSize = o.ImageSize ?? FirstImageSize(realRows);
+            string fingerprint = o.Fingerprint(seed) + $";{real.Count};{validation.Count};{pool?.Count}";
+            PhaseState? resume = o.CheckpointDirectory is string dir ? Checkpoint.ReadState(dir, fingerprint) : null;
+            if (resume is not null)
+            {
+                summary = resume.Summary;
+            }
+
+            var clock = new TrainingClock();
+            var runner = new PhaseRunner(network, device, o, seed, imageSize, fingerprint, clock, log);
+            clock.TotalSteps = plans.Sum(p => (long)p.Schedule.Epochs * runner.Batcher(p).BatchesPerEpoch);
+            using ValidationData val = ValidationTensor(validation, labels, attributeIndex, attributes.Length, imageSize);
+            foreach (PhasePlan plan in plans)
+            {
+                if (resume is not null && resume.Phase > plan.Index)
+                {
+                    continue; // finished before the checkpoint; its weights are in the checkpoint of the next phase
+                }
+
+                runner.Run(plan, val, summary, resume);
+            }
+
+            if (o.Method == TrainingMethod.Dfr)
+            {
+                summary.Dfr = Dfr.Apply(network, device, val, o, seed);
+                log.Info(MessageSensitivity.None, FormattableString.Invariant($"DFR: C = {summary.Dfr.Regularization}, validation worst-group {summary.Dfr.ValidationWorstGroupAccuracy:0.000}"));
+            }
+
+            // 4. The ML.NET model.
+            network.Eval();
+            byte[] onnx = OnnxExport.Export(network, imageSize, imageSize, o.Mean, o.Std);
+            ITransformer chain = ScoringPipeline.Build(_mlContext, input, onnx, o.ImageColumnName, isPath, imageSize, labels);
+            summary.Seconds = watch.Elapsed.TotalSeconds;
+            var transformer = new FfrImageClassificationTransformer(chain, onnx, network, summary, imageSize, o.Mean, o.Std);
+            transformer.GetOutputSchema(input.Schema); // self-check, as ML.NET's trainers do
+            return transformer;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    private static void CheckValidationCoversEverySubgroup(List<LabelledImage> validation, string[] labels, string[] attributes)
+    {
+        var present = validation.Select(v => (v.Row.Label, v.Row.Attribute)).ToHashSet();
+        string[] missing = labels.SelectMany(l => attributes.Select(a => (l, a))).Where(p => !present.Contains(p)).Select(p => $"{p.l}|{p.a}").ToArray();
+        if (missing.Length > 0)
+        {
+            throw new ArgumentException(
+                $"The validation data lacks {missing.Length} subgroup(s): {string.Join(", ", missing)}. Model selection by worst-group accuracy needs every subgroup (label x attribute) in the validation set; add a few images of each.");
+        }
+    }
+
+    private static int FirstImageSize(IReadOnlyList<ImageRow> rows)
+    {
+        var first = rows[0].LoadImage();
+        if (first.Width != first.Height)
+        {
+            throw new InvalidDataException($"Image '{rows[0].ImagePath}' is {first.Width}x{first.Height}; without ImageSize the images must be square. Set ImageSize to resize them.");
+        }
+
+        return first.Width;
+    }
+
+    private ValidationData ValidationTensor(List<LabelledImage> validation, string[] labels, Dictionary<string, int> attributeIndex, int attributeCount, int imageSize)
+    {
+        var batcher = new Batching.ImageBatcher(validation.Select(v => v.Row).ToArray(), new Batching.ImageBatcherOptions
+        {
+            BatchSize = 256, ImageSize = _options.ImageSize, Mean = _options.Mean, Std = _options.Std, Shuffle = false,
+        });
+        (int height, int width) = batcher.ImageShape;
+        if (height != imageSize || width != imageSize)
+        {
+            throw new InvalidDataException(
+                $"Validation image '{validation[0].Row.ImagePath}' is {width}x{height} but the training images are {imageSize}x{imageSize}. Set ImageSize to resize every image to one size.");
+        }
+
+        var parts = new List<Tensor>();
+        using (NewDisposeScope())
+        {
+            foreach (Batching.ImageBatch batch in batcher.ReadEpoch(0, _options.CancellationToken))
+            {
+                using (batch)
+                {
+                    Tensor part = empty(new long[] { batch.Count, 3, imageSize, imageSize }, ScalarType.Float32);
+                    part.bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(batch.Pixels);
+                    parts.Add(part);
+                }
+            }
+
+            Tensor images = cat(parts, 0).DetachFromDisposeScope();
+            int[] y = validation.Select(v => v.Label).ToArray();
+            int[] g = validation.Select((v, i) => y[i] * attributeCount + attributeIndex[v.Row.Attribute]).ToArray();
+            return new ValidationData(images, y, g, labels.Length * attributeCount);
+        }
+    }
+}

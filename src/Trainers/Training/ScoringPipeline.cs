@@ -1,0 +1,96 @@
+using Ffr.MLNet.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using Microsoft.ML.Transforms.Image;
+
+namespace Ffr.MLNet.Training;
+
+/// <summary>
+/// The fitted model as a chain of ML.NET's own transformers, so that <c>mlContext.Model.Save</c>
+/// stores all of it and a fresh MLContext loads it with only Microsoft.ML, ImageAnalytics and
+/// OnnxTransformer: [LoadImages, ResizeImages (Fill), ExtractPixels (planar RGB, 0..255)] for an
+/// image-path column, or the pixel vector as it is; ApplyOnnxModel (network + normalisation,
+/// embedded bytes) giving <c>Score</c> and the arg-max index; Hash (combine) of the index to a
+/// scalar key, MapValue to the label text and MapValueToKey with the label's key values giving
+/// <c>PredictedLabel</c>; and the temporary columns dropped.
+/// </summary>
+internal static class ScoringPipeline
+{
+    private const string Image = "Ffr.Image";
+    private const string IndexKey = "Ffr.PredictedIndexKey";
+    private const string PredictedText = "Ffr.PredictedLabelText";
+    private const int HashBits = 30;
+
+    public static ITransformer Build(MLContext mlContext, IDataView trainingInput, byte[] onnx, string imageColumnName, bool isPath, int imageSize, IReadOnlyList<string> labels) =>
+        Estimator(mlContext, onnx, imageColumnName, isPath, imageSize, labels).Fit(trainingInput);
+
+    /// <summary>The chain before fitting (what the trainer's GetOutputSchema asks for its shape).</summary>
+    public static IEstimator<ITransformer> Estimator(MLContext mlContext, byte[] onnx, string imageColumnName, bool isPath, int imageSize, IReadOnlyList<string> labels)
+    {
+        IEstimator<ITransformer> steps;
+        var temporaries = new List<string> { OnnxExport.InputName, OnnxExport.IndexName, IndexKey, PredictedText };
+        if (isPath)
+        {
+            steps = mlContext.Transforms.LoadImages(Image, imageFolder: null, inputColumnName: imageColumnName)
+                .Append(mlContext.Transforms.ResizeImages(Image, imageSize, imageSize, inputColumnName: Image, resizing: ImageResizingEstimator.ResizingKind.Fill))
+                .Append(mlContext.Transforms.ExtractPixels(OnnxExport.InputName, Image, interleavePixelColors: false));
+            temporaries.Add(Image);
+        }
+        else
+        {
+            steps = mlContext.Transforms.CopyColumns(OnnxExport.InputName, imageColumnName);
+        }
+
+        var hash = new HashingEstimator.ColumnOptions(IndexKey, OnnxExport.IndexName, numberOfBits: HashBits, combine: true);
+        IDataView lookup = Lookup(mlContext, hash, labels.Count, labels);
+        IDataView keyData = mlContext.Data.LoadFromEnumerable(labels.Select(l => new LabelRow { Label = l }).ToList());
+        IEstimator<ITransformer> chain = steps
+            .Append(mlContext.Transforms.ApplyOnnxModel(new[] { OnnxExport.ScoreName, OnnxExport.IndexName }, new[] { OnnxExport.InputName }, new MemoryStream(onnx), mlContext.GpuDeviceId, mlContext.FallbackToCpu))
+            .Append(mlContext.Transforms.Conversion.Hash(new[] { hash }))
+            .Append(mlContext.Transforms.Conversion.MapValue(PredictedText, lookup, lookup.Schema[nameof(CodeRow.Code)], lookup.Schema[nameof(CodeRow.Label)], IndexKey))
+            .Append(mlContext.Transforms.Conversion.MapValueToKey("PredictedLabel", PredictedText, keyData: keyData))
+            .Append(mlContext.Transforms.DropColumns(temporaries.ToArray()));
+        return chain;
+    }
+
+    /// <summary>The hash code of every class index, checked to be distinct, mapped to the label text.</summary>
+    private static IDataView Lookup(MLContext mlContext, HashingEstimator.ColumnOptions hash, int classes, IReadOnlyList<string> labels)
+    {
+        IDataView indices = mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, classes).Select(i => new IndexRow { Index = new long[] { i } }).ToList(),
+            SchemaDefinitionFor());
+        uint[] codes = mlContext.Transforms.Conversion.Hash(new[] { new HashingEstimator.ColumnOptions(IndexKey, OnnxExport.IndexName, numberOfBits: HashBits, combine: true) })
+            .Fit(indices).Transform(indices).GetColumn<uint>(IndexKey).ToArray();
+        if (codes.Distinct().Count() != classes)
+        {
+            throw new InvalidOperationException($"The {classes} class indices hash to colliding codes; this cannot happen with {HashBits}-bit hashing of small integers.");
+        }
+
+        return mlContext.Data.LoadFromEnumerable(codes.Select((c, i) => new CodeRow { Code = c, Label = labels[i] }).ToList());
+    }
+
+    private static SchemaDefinition SchemaDefinitionFor()
+    {
+        SchemaDefinition definition = SchemaDefinition.Create(typeof(IndexRow));
+        definition[nameof(IndexRow.Index)].ColumnName = OnnxExport.IndexName;
+        definition[OnnxExport.IndexName].ColumnType = new VectorDataViewType(NumberDataViewType.Int64, 1);
+        return definition;
+    }
+
+    private sealed class IndexRow
+    {
+        public long[] Index { get; set; } = Array.Empty<long>();
+    }
+
+    private sealed class CodeRow
+    {
+        public uint Code { get; set; }
+
+        public string Label { get; set; } = string.Empty;
+    }
+
+    private sealed class LabelRow
+    {
+        public string Label { get; set; } = string.Empty;
+    }
+}

@@ -1,0 +1,50 @@
+using Ffr.MLNet.Budgets;
+using Ffr.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Ffr.MLNet.Trainers.Tests.Training;
+
+[Collection(BenchmarkDataCollection.Name)]
+public sealed class FfrTrainerEndToEndTests
+{
+    private readonly BenchmarkData _data;
+
+    public FfrTrainerEndToEndTests(BenchmarkData data) => _data = data;
+
+    private static FfrTrainerOptions Quick(SyntheticStrategy strategy, TrainingMethod method) => new()
+    {
+        Strategy = strategy,
+        Method = method,
+        Seed = 1,
+        Pretraining = new PhaseOptions { Epochs = 1 },
+        FineTuning = new PhaseOptions { Epochs = 1 },
+        Training = new PhaseOptions { Epochs = 1 },
+    };
+
+    [Fact]
+    public void Fit_FfrErm_TrainsTwoPhases_ScoresEvaluatesAndReloads()
+    {
+        var ml = new MLContext(seed: 0);
+        var (train, validation, test, pool, _) = _data.Views(ml);
+        using FfrImageClassificationTransformer model = ml.MulticlassClassification.Trainers.Ffr(pool, validation, Quick(SyntheticStrategy.Ffr, TrainingMethod.Erm)).Fit(train);
+
+        Assert.Equal(new[] { "pretraining", "fine-tuning" }, model.Summary.Phases.Select(p => p.Name));
+        Assert.All(model.Summary.Phases, p => Assert.Single(p.Epochs));
+        Assert.Equal(new[] { "tshirt", "trouser", "sneaker", "bag" }, model.Labels);
+        Assert.True(model.Summary.SyntheticImages > 0);
+
+        IDataView scored = model.Transform(test);
+        Assert.Equal(4, ((VectorDataViewType)scored.Schema["Score"].Type).Size);
+        Assert.IsType<KeyDataViewType>(scored.Schema["PredictedLabel"].Type);
+        MulticlassClassificationMetrics metrics = ml.MulticlassClassification.Evaluate(scored);
+        Assert.Equal(4, metrics.ConfusionMatrix.NumberOfClasses);
+        Assert.InRange(metrics.MacroAccuracy, 0.0, 1.0);
+
+        string path = Path.Combine(_data.Folder, "ffr-model.zip");
+        ml.Model.Save(model, test.Schema, path);
+        ITransformer loaded = new MLContext().Model.Load(path, out _);
+        Assert.Equal(scored.GetColumn<uint>("PredictedLabel"), loaded.Transform(test).GetColumn<uint>("PredictedLabel"));
+        Assert.Equal(scored.GetColumn<float[]>("Score").SelectMany(s => s), loaded.Transform(test).GetColumn<float[]>("Score").SelectMany(s => s));
+    }
+}
