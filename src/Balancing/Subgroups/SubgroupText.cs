@@ -74,7 +74,7 @@ internal sealed class SubgroupText
     /// <see cref="TransformsCatalog"/>: the text conversions are deterministic and fit nothing, so a
     /// private context builds them; randomness still comes from the caller's context (<see cref="ContextSeed"/>).
     /// </summary>
-    public static TransformsCatalog ConversionsFor(DataOperationsCatalog catalog)
+    public static TransformsCatalog ConversionsFor(object catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new MLContext(seed: 0).Transforms;
