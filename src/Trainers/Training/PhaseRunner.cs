@@ -50,6 +50,15 @@ internal sealed class PhaseRunner
         Shuffle = true,
         HorizontalFlip = _options.HorizontalFlip,
         Seed = StableSeed.Combine(_seed, plan.Index),
+
+        // No background prefetch while training. TorchSharp 0.107 passes temporary Scalars (such as
+        // the 1 in BatchNorm's num_batches_tracked.add_(1), or Adam's coefficients) to native code by
+        // raw handle without keeping them alive; a garbage collection started by another thread's
+        // allocations during that native call can finalize the Scalar under it (seen here as
+        // "alpha must not be a floating point number" and dtype errors mid-training). Decoding
+        // between steps, in parallel within the batch, lets a collection start only while the
+        // training thread is in managed code. It costs little: see TrainingStepBenchmarks.
+        PrefetchBatches = 0,
     });
 
     /// <summary>Runs the phase; on return the network holds the best epoch's weights.</summary>

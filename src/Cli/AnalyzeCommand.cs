@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Ffr.MLNet.Budgets;
+using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Subgroups;
+using Microsoft.ML;
+
+namespace Ffr.MLNet.Cli;
+
+/// <summary>ffr analyze: the subgroup report of the real training rows and the synthetic budget of every strategy.</summary>
+internal sealed class AnalyzeCommand : Command
+{
+    public override string Name => "analyze";
+
+    public override string Summary => "Subgroup report (counts, bias rates) and the synthetic budget of USB, ASB and FFR.";
+
+    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    {
+        new OptionSpec("manifest", "The manifest CSV.", Required: true),
+        new OptionSpec("json", "Print one JSON object instead of tables.", IsFlag: true),
+    };
+
+    public override int Run(Arguments args, CliContext context)
+    {
+        ImageManifest manifest = Names.LoadManifest(args.Required("manifest"));
+        var ml = new MLContext(seed: 0);
+        IReadOnlyList<ImageRow> real = manifest.Select(DataSplit.Train, SampleSource.Real);
+        if (real.Count == 0)
+        {
+            throw new UserErrorException("The manifest has no real training rows (Source real, Split train); there is nothing to analyse.");
+        }
+
+        SubgroupReport report = ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Real));
+        var plans = new[] { SyntheticStrategy.Usb, SyntheticStrategy.Asb, SyntheticStrategy.Ffr }.ToDictionary(s => s, s => SyntheticBudgetPlan.Create(report, s));
+        if (args.Flag("json"))
+        {
+            var json = new
+            {
+                groups = manifest.Select(DataSplit.Train).GroupBy(r => (r.Label, r.Attribute, r.Source)).OrderBy(g => g.Key.Label, StringComparer.Ordinal).ThenBy(g => g.Key.Attribute, StringComparer.Ordinal).ThenBy(g => g.Key.Source)
+                    .Select(g => new { label = g.Key.Label, attribute = g.Key.Attribute, source = ImageRow.Format(g.Key.Source), count = g.Count() }),
+                biasRate = report.Classes.ToDictionary(c => c.Label, c => c.BiasRate),
+                budget = plans.ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value.Subgroups.ToDictionary(s => s.Key.ToString(), s => s.Needed)),
+                imbalanceRatio = report.ImbalanceRatio,
+                emptySubgroups = report.EmptySubgroups.Select(k => k.ToString()),
+                skippedRows = report.SkippedRows,
+            };
+            context.Out.WriteLine(JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }
+
+        context.Out.WriteLine("Real training rows by subgroup");
+        context.Out.WriteLine(report.ToTable());
+        foreach ((SyntheticStrategy strategy, SyntheticBudgetPlan plan) in plans)
+        {
+            context.Out.WriteLine();
+            context.Out.WriteLine($"Synthetic budget, {strategy}");
+            context.Out.WriteLine(plan.ToTable());
+        }
+
+        return 0;
+    }
+}

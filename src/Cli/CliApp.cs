@@ -1,0 +1,99 @@
+using Ffr.MLNet.Manifests;
+
+namespace Ffr.MLNet.Cli;
+
+/// <summary>Where a command writes, and whether the output is a terminal (progress bars) or redirected (plain lines).</summary>
+internal sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive, CancellationToken Cancellation);
+
+/// <summary>A subcommand: its options, its help, and what it runs.</summary>
+internal abstract class Command
+{
+    public abstract string Name { get; }
+
+    public abstract string Summary { get; }
+
+    public abstract IReadOnlyList<OptionSpec> Options { get; }
+
+    public abstract int Run(Arguments args, CliContext context);
+
+    public string Help()
+    {
+        var lines = new List<string> { $"ffr {Name}: {Summary}", string.Empty, "Options:" };
+        foreach (OptionSpec o in Options)
+        {
+            string value = o.IsFlag ? string.Empty : o.Many ? " <value>..." : " <value>";
+            string tail = o.Required ? " (required)" : o.Default is string d ? $" (default: {d})" : string.Empty;
+            lines.Add($"  --{o.Name}{value}".PadRight(32) + o.Help + tail);
+        }
+
+        lines.Add("  --help".PadRight(32) + "Show this help.");
+        return string.Join(Environment.NewLine, lines);
+    }
+}
+
+/// <summary>The ffr tool: finds the subcommand, parses its options, runs it, turns user errors into one message and an exit code.</summary>
+internal static class CliApp
+{
+    public const int UserError = 2;
+    public const int Failure = 1;
+    public const int Cancelled = 130;
+
+    public static IReadOnlyList<Command> Commands { get; } = new Command[]
+    {
+        new AnalyzeCommand(), new PlanCommand(), new TrainCommand(), new EvaluateCommand(), new ExportCommand(),
+        new BenchmarkDataCommand(), new DemoCommand(), new ReproduceCommand(),
+    };
+
+    public static int Run(string[] args, CliContext context)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            context.Out.WriteLine(Usage());
+            return args.Length == 0 ? UserError : 0;
+        }
+
+        Command? command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        if (command is null)
+        {
+            context.Error.WriteLine($"ffr: unknown command '{args[0]}'. Commands: {string.Join(", ", Commands.Select(c => c.Name))}. See 'ffr --help'.");
+            return UserError;
+        }
+
+        if (args.Skip(1).Any(a => a is "--help" or "-h"))
+        {
+            context.Out.WriteLine(command.Help());
+            return 0;
+        }
+
+        try
+        {
+            Arguments parsed = Arguments.Parse(command.Name, args.Skip(1).ToArray(), command.Options);
+            return command.Run(parsed, context);
+        }
+        catch (UserErrorException ex)
+        {
+            context.Error.WriteLine($"ffr {command.Name}: {ex.Message}");
+            return UserError;
+        }
+        catch (OperationCanceledException)
+        {
+            context.Error.WriteLine($"ffr {command.Name}: stopped. Checkpoints written so far are kept; run the same command again to resume.");
+            return Cancelled;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException
+                                   or ManifestValidationException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            context.Error.WriteLine($"ffr {command.Name}: {ex.Message}");
+            return Failure;
+        }
+    }
+
+    public static string Usage() => string.Join(Environment.NewLine, new[]
+    {
+        "ffr: From Fake to Real for ML.NET. Measure subgroup bias, plan synthetic images, train with FFR or a baseline, evaluate by worst-group accuracy.",
+        string.Empty,
+        "Usage: ffr <command> [options]      ffr <command> --help",
+        string.Empty,
+        "Commands:",
+    }.Concat(Commands.Select(c => "  " + c.Name.PadRight(16) + c.Summary)));
+}

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Ffr.MLNet.Cli;
+using Ffr.MLNet.Datasets;
+
+namespace Ffr.MLNet.Cli.Tests;
+
+/// <summary>Small benchmark data written once, shared by the command tests.</summary>
+public sealed class CliData : IDisposable
+{
+    public CliData()
+    {
+        Folder = Directory.CreateTempSubdirectory("ffr-cli-").FullName;
+        var (code, output, error) = Ffr.Run("benchmark-data", "--out", Path.Combine(Folder, "data"), "--bias-rate", "0.95", "--seed", "2");
+        Assert.True(code == 0, error);
+        Assert.StartsWith("Wrote 4212 training, 320 validation, 800 test and 16000 synthetic images", output);
+        Manifest = Path.Combine(Folder, "data", "manifest.csv");
+
+        // A smaller manifest for training: 60 bias-aligned images per class.
+        SmallFolder = Path.Combine(Folder, "small");
+        var data = BenchmarkDataset.Create(new BenchmarkDatasetOptions
+        {
+            MajorityPerClass = 60, BiasRate = 0.95, ValidationPerSubgroup = 4, TestPerSubgroup = 5, SyntheticPerSubgroup = 60, Seed = 3,
+        });
+        SmallManifest = data.WriteTo(SmallFolder);
+    }
+
+    public string Folder { get; }
+
+    public string Manifest { get; }
+
+    public string SmallFolder { get; }
+
+    public string SmallManifest { get; }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CliCollection : ICollectionFixture<CliData>
+{
+    public const string Name = "ffr command line";
+}
+
+internal static class Ffr
+{
+    public static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(args, new CliContext(output, error, Interactive: false, CancellationToken.None));
+        return (code, output.ToString(), error.ToString());
+    }
+}
+
+[Collection(CliCollection.Name)]
+public sealed class CliTests
+{
+    private readonly CliData _data;
+
+    public CliTests(CliData data) => _data = data;
+
+    [Fact]
+    public void Analyze_Json_HasGroupsBiasRatesAndBudgets()
+    {
+        var (code, output, _) = Ffr.Run("analyze", "--manifest", _data.Manifest, "--json");
+        Assert.Equal(0, code);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement root = json.RootElement;
+        Assert.Contains(root.GetProperty("groups").EnumerateArray(), g =>
+            g.GetProperty("label").GetString() == "tshirt" && g.GetProperty("attribute").GetString() == "red" && g.GetProperty("source").GetString() == "real" && g.GetProperty("count").GetInt32() == 1000);
+        Assert.Contains(root.GetProperty("groups").EnumerateArray(), g => g.GetProperty("source").GetString() == "synthetic" && g.GetProperty("count").GetInt32() == 1000);
+        Assert.Equal(1000.0 / 1053, root.GetProperty("biasRate").GetProperty("bag").GetDouble(), 6);
+        Assert.Equal(982, root.GetProperty("budget").GetProperty("usb").GetProperty("tshirt|green").GetInt32()); // 1000 - 18
+        Assert.Equal(0, root.GetProperty("budget").GetProperty("usb").GetProperty("tshirt|red").GetInt32());
+        int k = root.GetProperty("budget").GetProperty("ffr").GetProperty("tshirt|red").GetInt32();
+        Assert.Equal(k, root.GetProperty("budget").GetProperty("asb").GetProperty("bag|blue").GetInt32());
+    }
+
+    [Fact]
+    public void Analyze_Tables_ShowReportAndBudgets()
+    {
+        var (code, output, _) = Ffr.Run("analyze", "--manifest", _data.Manifest);
+        Assert.Equal(0, code);
+        Assert.Contains("Label    Attribute  Count  Share of class", output);
+        Assert.Contains("Synthetic budget, Ffr", output);
+    }
+
+    [Fact]
+    public void Plan_WritesPromptsForTheStrategy()
+    {
+        string dir = Path.Combine(_data.Folder, "plan");
+        var (code, output, _) = Ffr.Run("plan", "--manifest", _data.Manifest, "--strategy", "usb", "--out", dir);
+        Assert.Equal(0, code);
+        Assert.Contains("tshirt|green: 982", output);
+        Assert.True(File.Exists(Path.Combine(dir, "generation-plan.jsonl")));
+        Assert.Contains("a photo of a tshirt on a green background", File.ReadAllText(Path.Combine(dir, "generation-plan.csv")));
+    }
+
+    [Fact]
+    public void TrainEvaluateExport_RoundTrip()
+    {
+        string model = Path.Combine(_data.Folder, "out", "model.zip");
+        var train = Ffr.Run("train", "--manifest", _data.SmallManifest, "--strategy", "ffr", "--method", "groupdro", "--model-out", model, "--epochs", "1", "--fine-tuning-epochs", "1", "--seed", "1");
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("fine-tuning epoch 1/1: loss", train.Output);
+        Assert.True(File.Exists(model));
+        using (JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(model, ".summary.json"))))
+        {
+            Assert.Equal(2, summary.RootElement.GetProperty("phases").GetArrayLength());
+        }
+
+        var evaluate = Ffr.Run("evaluate", "--model", model, "--manifest", _data.SmallManifest, "--json");
+        Assert.True(evaluate.Code == 0, evaluate.Error);
+        using JsonDocument json = JsonDocument.Parse(evaluate.Output);
+        JsonElement root = json.RootElement;
+        double worst = root.GetProperty("worstGroupAccuracy").GetDouble();
+        double[] groups = root.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("accuracy").GetDouble()).ToArray();
+        Assert.Equal(16, groups.Length);
+        Assert.Equal(groups.Min(), worst, 12);
+        Assert.Equal(groups.Average(), root.GetProperty("balancedAccuracy").GetDouble(), 12);
+        Assert.All(root.GetProperty("groups").EnumerateArray(), g => Assert.Equal(5, g.GetProperty("count").GetInt32()));
+        Assert.InRange(root.GetProperty("accuracy").GetDouble(), 0, 1);
+
+        string onnx = Path.Combine(_data.Folder, "out", "model.onnx");
+        var export = Ffr.Run("export", "--model", model, "--onnx", onnx);
+        Assert.True(export.Code == 0, export.Error);
+        Assert.True(new FileInfo(onnx).Length > 10_000);
+    }
+
+    [Fact]
+    public void DemoAndReproduce_OnSmallData_WriteReportsAndResume()
+    {
+        string demo = Path.Combine(_data.Folder, "demo");
+        var run = Ffr.Run("demo", "--out", demo, "--majority-per-class", "40", "--epochs", "1", "--fine-tuning-epochs", "1");
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Contains("| FFR-GroupDRO |", run.Output);
+        Assert.True(File.Exists(Path.Combine(demo, "report.md")));
+        Assert.True(File.Exists(Path.Combine(demo, "models", "FFR-ERM.zip")));
+
+        string grid = Path.Combine(_data.Folder, "grid");
+        string[] args = { "reproduce", "--out", grid, "--bias-rates", "0.95", "--seeds", "0", "--strategies", "none,ffr", "--methods", "erm", "--majority-per-class", "40", "--epochs", "1", "--fine-tuning-epochs", "1" };
+        var first = Ffr.Run(args);
+        Assert.True(first.Code == 0, first.Error);
+        Assert.Contains("| FFR-ERM |", File.ReadAllText(Path.Combine(grid, "results.md")));
+        var second = Ffr.Run(args);
+        Assert.Equal(0, second.Code);
+        Assert.DoesNotContain("test worst-group", second.Output); // every cell was already done
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(grid, "results.csv")).Length);
+    }
+
+    [Theory]
+    [InlineData(new[] { "frobnicate" }, 2, "ffr: unknown command 'frobnicate'.")]
+    [InlineData(new[] { "train", "--manifest" }, 2, "ffr train: Option '--manifest' needs a value.")]
+    [InlineData(new[] { "analyze" }, 2, "ffr analyze: 'ffr analyze' needs --manifest: The manifest CSV.")]
+    [InlineData(new[] { "analyze", "--manifest", "/nowhere/m.csv" }, 2, "ffr analyze: Manifest '/nowhere/m.csv' was not found.")]
+    [InlineData(new[] { "analyze", "--manifest", "x.csv", "--colour", "red" }, 2, "ffr analyze: Unknown option '--colour' for 'ffr analyze'.")]
+    [InlineData(new[] { "evaluate", "--model", "/nowhere/model.zip", "--manifest", "m.csv" }, 2, "ffr evaluate: Model '/nowhere/model.zip' was not found.")]
+    [InlineData(new[] { "export", "--model", "/nowhere/model.zip", "--onnx", "x.onnx" }, 1, "ffr export: Model '/nowhere/model.zip' was not found.")]
+    [InlineData(new[] { "benchmark-data", "--out", "/tmp/ffr-x", "--bias-rate", "abc" }, 2, "ffr benchmark-data: --bias-rate 'abc' is not a number.")]
+    [InlineData(new[] { "benchmark-data", "--out", "/tmp/ffr-x", "--bias-rate", "1.5" }, 1, "ffr benchmark-data: BiasRate must be above 0.5 and below 1")]
+    public void UserErrors_OneMessageAndExitCode_NoStackTrace(string[] args, int code, string message)
+    {
+        var (exit, _, error) = Ffr.Run(args);
+        Assert.Equal(code, exit);
+        Assert.StartsWith(message, error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void Train_BadStrategy_ListsTheChoices()
+    {
+        var (exit, _, error) = Ffr.Run("train", "--manifest", _data.SmallManifest, "--model-out", "x.zip", "--strategy", "magic");
+        Assert.Equal(2, exit);
+        Assert.Equal("ffr train: --strategy 'magic' is not one of none, usb, asb, ffr." + Environment.NewLine, error);
+    }
+
+    [Fact]
+    public void Help_EveryCommandHasIt()
+    {
+        foreach (string command in new[] { "analyze", "plan", "train", "evaluate", "export", "benchmark-data", "demo", "reproduce" })
+        {
+            var (exit, output, _) = Ffr.Run(command, "--help");
+            Assert.Equal(0, exit);
+            Assert.StartsWith($"ffr {command}: ", output);
+            Assert.Contains("--help", output);
+        }
+
+        Assert.Contains("Commands:", Ffr.Run("--help").Output);
+    }
+}
