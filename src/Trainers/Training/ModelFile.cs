@@ -32,7 +32,23 @@ public static class ModelFile
                 }
 
                 byte[] bytes = stream.ToArray();
-                var model = global::Onnx.ModelProto.Parser.ParseFrom(bytes);
+
+                // OnnxTransformer writes the model as a byte array: a 32-bit length, then the bytes.
+                if (bytes.Length >= 4 && BitConverter.ToInt32(bytes, 0) == bytes.Length - 4)
+                {
+                    bytes = bytes[4..];
+                }
+
+                global::Onnx.ModelProto model;
+                try
+                {
+                    model = global::Onnx.ModelProto.Parser.ParseFrom(bytes);
+                }
+                catch (Google.Protobuf.InvalidProtocolBufferException)
+                {
+                    continue;
+                }
+
                 if (model.Graph?.Input.Any(i => i.Name == OnnxExport.InputName) == true)
                 {
                     return bytes;

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ffr.MLNet.Budgets;
+using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Ffr.MLNet.Trainers.Tests.Training;
+
+[Collection(BenchmarkDataCollection.Name)]
+public sealed class ModelPersistenceTests
+{
+    private readonly BenchmarkData _data;
+
+    public ModelPersistenceTests(BenchmarkData data) => _data = data;
+
+    private sealed class Prediction
+    {
+        public float[] Score { get; set; } = Array.Empty<float>();
+
+        public uint PredictedLabel { get; set; }
+    }
+
+    /// <summary>Trains with a checkpoint folder, saves the zip elsewhere, then deletes the checkpoint folder.</summary>
+    private (string ModelPath, float[][] Scores, string[] Predicted, byte[] Onnx) TrainAndSave(string name)
+    {
+        var ml = new MLContext(seed: 0);
+        var (train, validation, test, _, _) = _data.Views(ml);
+        string work = Path.Combine(_data.Folder, name + "-work");
+        var options = new FfrTrainerOptions
+        {
+            Strategy = SyntheticStrategy.None, Seed = 5, CheckpointDirectory = work,
+            Training = new PhaseOptions { Epochs = 1 },
+        };
+        string modelPath = Path.Combine(_data.Folder, name + ".zip");
+        float[][] scores;
+        string[] predicted;
+        byte[] onnx;
+        using (FfrImageClassificationTransformer model = ml.MulticlassClassification.Trainers.Ffr(null, validation, options).Fit(train))
+        {
+            ml.Model.Save(model, train.Schema, modelPath);
+            IDataView scored = model.Transform(test);
+            List<Prediction> rows = ml.Data.CreateEnumerable<Prediction>(scored, reuseRowObject: false).ToList();
+            scores = rows.Select(r => r.Score).ToArray();
+            predicted = rows.Select(r => model.Labels[(int)r.PredictedLabel - 1]).ToArray();
+            onnx = model.OnnxModel.ToArray();
+        }
+
+        Directory.Delete(work, recursive: true);
+        return (modelPath, scores, predicted, onnx);
+    }
+
+    [Fact]
+    public void SavedModel_LoadsInAFreshContext_AfterTrainingArtefactsAreGone_WithIdenticalPredictions()
+    {
+        (string modelPath, float[][] scores, _, byte[] onnx) = TrainAndSave("fresh");
+        var fresh = new MLContext();
+        ITransformer loaded = fresh.Model.Load(modelPath, out DataViewSchema inputSchema);
+        IDataView test = ImageManifest.Load(_data.ManifestPath, new ManifestLoadOptions { VerifyImages = false }).ToDataView(DataSplit.Test);
+        IDataView keyed = fresh.Transforms.Conversion.MapValueToKey("Label").Fit(test).Transform(test);
+        float[][] again = fresh.Data.CreateEnumerable<Prediction>(loaded.Transform(keyed), reuseRowObject: false).Select(r => r.Score).ToArray();
+
+        Assert.Equal(scores.SelectMany(s => s), again.SelectMany(s => s));
+        Assert.Equal(onnx, ModelFile.ExtractOnnx(modelPath));
+        Assert.Contains(inputSchema, c => c.Name == "ImagePath");
+    }
+
+    [Fact]
+    public void SavedModel_ModelBuilderStyleConsumer_InAChildProcess_GivesTheSamePredictions()
+    {
+        (string modelPath, float[][] scores, string[] predicted, _) = TrainAndSave("child");
+        string[] images = _data.Manifest.Select(DataSplit.Test).Take(12).Select(r => r.ImagePath).ToArray();
+        string consumer = Path.Combine(AppContext.BaseDirectory, "Ffr.MLNet.Samples.ModelConsumption.dll");
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(consumer);
+        start.ArgumentList.Add(modelPath);
+        foreach (string image in images)
+        {
+            start.ArgumentList.Add(image);
+        }
+
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error);
+
+        string[][] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToArray();
+        Assert.Equal(images.Length, lines.Length);
+        for (int i = 0; i < images.Length; i++)
+        {
+            Assert.Equal(images[i], lines[i][0]);
+            Assert.Equal(predicted[i], lines[i][1]);
+            float[] childScores = lines[i].Skip(2).Select(s => float.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(scores[i], childScores);
+        }
+    }
+}
