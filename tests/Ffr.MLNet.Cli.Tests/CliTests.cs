@@ -121,6 +121,13 @@ public sealed class CliTests
         Assert.All(root.GetProperty("groups").EnumerateArray(), g => Assert.Equal(5, g.GetProperty("count").GetInt32()));
         Assert.InRange(root.GetProperty("accuracy").GetDouble(), 0, 1);
 
+        string overlays = Path.Combine(_data.Folder, "out", "rise");
+        string image = Directory.GetFiles(Path.Combine(_data.SmallFolder, "test", "bag", "red")).First();
+        var explain = Ffr.Run("explain", "--model", model, "--image", image, "--out", overlays, "--masks", "200");
+        Assert.True(explain.Code == 0, explain.Error);
+        Assert.Equal(4, Directory.GetFiles(overlays, "*.png").Length);
+        Assert.Contains("predicted class", explain.Output);
+
         string onnx = Path.Combine(_data.Folder, "out", "model.onnx");
         var export = Ffr.Run("export", "--model", model, "--onnx", onnx);
         Assert.True(export.Code == 0, export.Error);
@@ -177,7 +184,7 @@ public sealed class CliTests
     [Fact]
     public void Help_EveryCommandHasIt()
     {
-        foreach (string command in new[] { "analyze", "plan", "train", "evaluate", "export", "benchmark-data", "demo", "reproduce" })
+        foreach (string command in new[] { "analyze", "plan", "train", "evaluate", "export", "explain", "benchmark-data", "demo", "reproduce" })
         {
             var (exit, output, _) = Ffr.Run(command, "--help");
             Assert.Equal(0, exit);
