@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Ffr.MLNet.Batching;
 using Ffr.MLNet.Evaluation;
 using Ffr.MLNet.Manifests;
@@ -36,9 +35,7 @@ public static class SyntheticGap
                 using (batch)
                 using (NewDisposeScope())
                 {
-                    Tensor x = empty(new long[] { batch.Count, 3, batch.Height, batch.Width }, ScalarType.Float32);
-                    x.bytes = MemoryMarshal.AsBytes(batch.Pixels);
-                    float[] features = model.Network.Features(x.to(device)).cpu().data<float>().ToArray();
+                    float[] features = model.Network.Features(BatchTensor.From(batch).to(device)).cpu().data<float>().ToArray();
                     int size = features.Length / batch.Count;
                     for (int i = 0; i < batch.Count; i++)
                     {

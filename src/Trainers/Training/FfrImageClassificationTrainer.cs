@@ -255,9 +255,7 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
             {
                 using (batch)
                 {
-                    Tensor part = empty(new long[] { batch.Count, 3, imageSize, imageSize }, ScalarType.Float32);
-                    part.bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(batch.Pixels);
-                    parts.Add(part);
+                    parts.Add(BatchTensor.From(batch));
                 }
             }
 

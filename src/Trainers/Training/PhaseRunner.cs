@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Ffr.MLNet.Batching;
 using Ffr.MLNet.Evaluation;
 using Ffr.MLNet.Networks;
@@ -155,7 +154,6 @@ internal sealed class PhaseRunner
     {
         _network.Train(plan.FreezeBatchNorm);
         int[] order = plan.Method == TrainingMethod.Resample ? ResampledOrder(plan, epoch) : batcher.Order(epoch);
-        (int height, int width) = batcher.ImageShape;
         double total = 0;
         int step = 0;
         foreach (ImageBatch batch in batcher.ReadEpoch(epoch, order, _options.CancellationToken))
@@ -163,9 +161,7 @@ internal sealed class PhaseRunner
             using (batch)
             using (NewDisposeScope())
             {
-                Tensor x = empty(new long[] { batch.Count, 3, height, width }, ScalarType.Float32);
-                x.bytes = MemoryMarshal.AsBytes(batch.Pixels);
-                x = x.to(_device);
+                Tensor x = BatchTensor.From(batch).to(_device);
                 Tensor y = tensor(batch.RowIndices.Select(r => (long)plan.Data.Labels[r]).ToArray()).to(_device);
                 Tensor logits = _network.Forward(x);
                 Tensor loss = plan.Method == TrainingMethod.GroupDro
