@@ -12,7 +12,7 @@ namespace Ffr.MLNet.Benchmarks.Balancing;
 /// on 1M and 10M rows. Each operation reads every row; memory must stay bounded (index arrays only).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[InProcessJob(RunStrategy.Monitoring, warmupCount: 1, iterationCount: 3)]
 public class SubgroupBalancingBenchmarks
 {
     private MLContext _ml = null!;

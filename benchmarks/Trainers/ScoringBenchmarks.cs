@@ -17,7 +17,7 @@ namespace Ffr.MLNet.Benchmarks.Trainers;
 /// PredictionEngine at batch 1; throughput of Transform over 64 rows) against TorchSharp's own
 /// evaluation forward (decode, normalise, forward under no_grad) at batch 1 and 64.
 /// </summary>
-[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 2, iterationCount: 8)]
+[InProcessJob(RunStrategy.Throughput, warmupCount: 2, iterationCount: 8)]
 public class ScoringBenchmarks
 {
     private const int Batch = 64;

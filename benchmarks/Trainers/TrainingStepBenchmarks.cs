@@ -19,7 +19,7 @@ namespace Ffr.MLNet.Benchmarks.Trainers;
 /// memory. Goal: ratio at most 1.10. <c>RealEpoch</c> times one epoch on the benchmark dataset's
 /// real training split (4,040 images, 64 steps), for epochs per minute.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 5)]
+[InProcessJob(RunStrategy.Monitoring, warmupCount: 2, iterationCount: 5)]
 public class TrainingStepBenchmarks
 {
     private const int Steps = 16;

@@ -13,7 +13,7 @@ namespace Ffr.MLNet.Benchmarks.Transforms;
 /// 1,563 / mean time. Peak working set is printed at the end of each run.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[InProcessJob(RunStrategy.Monitoring, warmupCount: 1, iterationCount: 3)]
 public class ImageBatcherBenchmarks
 {
     private const int Rows = 100_000;
