@@ -5,6 +5,7 @@ using Ffr.MLNet.Datasets;
 using Ffr.MLNet.Evaluation;
 using Ffr.MLNet.Experiments;
 using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Reports;
 using Ffr.MLNet.Training;
 using Microsoft.ML;
 
@@ -61,12 +62,14 @@ internal sealed class DemoCommand : Command
             {
                 ml.Model.Save(model, runner.InputSchema, Path.Combine(outDir, "models", name + ".zip"));
                 File.WriteAllText(Path.Combine(outDir, "models", name + ".summary.json"), model.Summary.ToJson());
+                Charts.TrainingCurves(model.Summary, Path.Combine(outDir, "charts", name + "-training.png"));
             }
 
             results.Add((result, evaluation));
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: test worst-group accuracy {result.WorstGroupAccuracy:0.000}, balanced {result.BalancedAccuracy:0.000} ({result.Seconds:0} s)"));
         }
 
+        Charts.SubgroupAccuracy(results.Select(r => (r.Result.Cell.Name, r.Evaluation)).ToArray(), Path.Combine(outDir, "charts", "subgroup-accuracy.png"));
         string table = Table(results);
         context.Out.WriteLine();
         context.Out.WriteLine(table);
@@ -102,9 +105,10 @@ internal sealed class DemoCommand : Command
         sb.Append(CultureInfo.InvariantCulture, $"{data.MajorityPerClass} bias-aligned training images per class, synthetic signature {data.SyntheticCorruption} at severity {data.SyntheticSeverity}, seed {data.Seed}.\n");
         sb.Append("Small CNN, 32x32, default schedules (4 epochs; FFR: 4 epochs of pretraining, 2 of fine-tuning at 3e-5); the epoch kept by validation worst-group accuracy; test subgroups of equal size.\n\n");
         sb.Append(table).Append('\n');
+        sb.Append("![Test accuracy by subgroup](charts/subgroup-accuracy.png)\n\n");
         foreach ((ExperimentResult r, SubgroupEvaluation e) in results)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"## {r.Cell.Name}\n\n```\n{e.ToTable()}\n```\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"## {r.Cell.Name}\n\n```\n{e.ToTable()}\n```\n\n![Training curves](charts/{r.Cell.Name}-training.png)\n\n");
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"Total time: {elapsed.TotalSeconds:0} s.\n");

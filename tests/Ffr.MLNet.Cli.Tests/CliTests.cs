@@ -143,6 +143,9 @@ public sealed class CliTests
         Assert.Contains("| FFR-GroupDRO |", run.Output);
         Assert.True(File.Exists(Path.Combine(demo, "report.md")));
         Assert.True(File.Exists(Path.Combine(demo, "models", "FFR-ERM.zip")));
+        Assert.True(File.Exists(Path.Combine(demo, "charts", "subgroup-accuracy.png")));
+        Assert.True(File.Exists(Path.Combine(demo, "charts", "FFR-GroupDRO-training.png")));
+        Assert.Contains("![Test accuracy by subgroup](charts/subgroup-accuracy.png)", File.ReadAllText(Path.Combine(demo, "report.md")));
 
         string grid = Path.Combine(_data.Folder, "grid");
         string[] args = { "reproduce", "--out", grid, "--bias-rates", "0.95", "--seeds", "0", "--strategies", "none,ffr", "--methods", "erm", "--majority-per-class", "40", "--epochs", "1", "--fine-tuning-epochs", "1" };

@@ -1,0 +1,189 @@
+using System.Globalization;
+using Ffr.MLNet.Evaluation;
+using Ffr.MLNet.Training;
+using SkiaSharp;
+
+namespace Ffr.MLNet.Reports;
+
+/// <summary>
+/// PNG charts drawn with SkiaSharp 2.88 (the version under ML.NET ImageAnalytics; ScottPlot 5 needs
+/// SkiaSharp 3, which breaks ImageAnalytics at run time): per-subgroup accuracy bars of several
+/// models side by side, and training curves from a <see cref="TrainingSummary"/>. Text uses the
+/// first of DejaVu Sans, Liberation Sans or the default typeface that the machine has.
+/// </summary>
+public static class Charts
+{
+    private static readonly SKColor[] Palette =
+    {
+        new(0x1f, 0x77, 0xb4), new(0xff, 0x7f, 0x0e), new(0x2c, 0xa0, 0x2c), new(0xd6, 0x27, 0x28), new(0x94, 0x67, 0xbd), new(0x8c, 0x56, 0x4b),
+    };
+
+    private static readonly Lazy<SKTypeface> Font = new(() =>
+    {
+        string[] files =
+        {
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+            "/System/Library/Fonts/Helvetica.ttc", @"C:\Windows\Fonts\arial.ttf",
+        };
+        foreach (string file in files.Where(File.Exists))
+        {
+            if (SKTypeface.FromFile(file) is SKTypeface typeface)
+            {
+                return typeface;
+            }
+        }
+
+        return SKTypeface.Default;
+    });
+
+    /// <summary>Grouped bars: one group per subgroup, one bar per model, accuracy from 0 to 1; the worst-group accuracy in the legend.</summary>
+    public static void SubgroupAccuracy(IReadOnlyList<(string Model, SubgroupEvaluation Evaluation)> models, string path, int width = 1400, int height = 520)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(path);
+        if (models.Count == 0)
+        {
+            throw new ArgumentException("At least one model's evaluation is needed.", nameof(models));
+        }
+
+        string[] groups = models[0].Evaluation.Groups.Select(g => $"{g.Label}|{g.Attribute}").ToArray();
+        Draw(path, width, height, (canvas, plot) =>
+        {
+            Axes(canvas, plot, "Test accuracy by subgroup", 0, 1);
+            float groupWidth = plot.Width / groups.Length;
+            float barWidth = groupWidth * 0.8f / models.Count;
+            for (int m = 0; m < models.Count; m++)
+            {
+                using var fill = new SKPaint { Color = Palette[m % Palette.Length], IsAntialias = true };
+                IReadOnlyList<SubgroupAccuracy> accuracies = models[m].Evaluation.Groups;
+                for (int g = 0; g < groups.Length && g < accuracies.Count; g++)
+                {
+                    double value = double.IsNaN(accuracies[g].Accuracy) ? 0 : accuracies[g].Accuracy;
+                    float left = plot.Left + g * groupWidth + groupWidth * 0.1f + m * barWidth;
+                    float top = plot.Bottom - (float)value * plot.Height;
+                    canvas.DrawRect(new SKRect(left, top, left + barWidth, plot.Bottom), fill);
+                }
+            }
+
+            using var text = TextPaint(11);
+            for (int g = 0; g < groups.Length; g++)
+            {
+                canvas.Save();
+                canvas.Translate(plot.Left + (g + 0.5f) * groupWidth, plot.Bottom + 8);
+                canvas.RotateDegrees(35);
+                canvas.DrawText(groups[g], 0, 10, text);
+                canvas.Restore();
+            }
+
+            Legend(canvas, plot, models.Select(m => $"{m.Model} (worst {m.Evaluation.WorstGroupAccuracy.ToString("0.000", CultureInfo.InvariantCulture)})").ToArray());
+        });
+    }
+
+    /// <summary>Training loss and validation worst-group accuracy per epoch, phases one after another, a dashed line between phases.</summary>
+    public static void TrainingCurves(TrainingSummary summary, string path, int width = 1100, int height = 480)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(path);
+        var epochs = summary.Phases.SelectMany(p => p.Epochs.Select(e => (Phase: p.Name, e.Loss, e.ValidationWorstGroupAccuracy))).ToArray();
+        if (epochs.Length == 0)
+        {
+            throw new ArgumentException("The summary has no epochs.", nameof(summary));
+        }
+
+        double maxLoss = Math.Max(1e-6, epochs.Max(e => double.IsNaN(e.Loss) ? 0 : e.Loss));
+        Draw(path, width, height, (canvas, plot) =>
+        {
+            Axes(canvas, plot, $"{summary.Strategy}-{summary.Method}: loss (scaled to its maximum {maxLoss.ToString("0.000", CultureInfo.InvariantCulture)}) and validation worst-group accuracy", 0, 1);
+            float step = epochs.Length == 1 ? 0 : plot.Width / (epochs.Length - 1);
+            float X(int i) => epochs.Length == 1 ? plot.MidX : plot.Left + i * step;
+            Line(canvas, plot, epochs.Select((e, i) => new SKPoint(X(i), plot.Bottom - (float)(e.Loss / maxLoss) * plot.Height)).ToArray(), Palette[0]);
+            Line(canvas, plot, epochs.Select((e, i) => new SKPoint(X(i), plot.Bottom - (float)e.ValidationWorstGroupAccuracy * plot.Height)).ToArray(), Palette[1]);
+            using var dashed = new SKPaint { Color = SKColors.Gray, StrokeWidth = 1, PathEffect = SKPathEffect.CreateDash(new[] { 6f, 4f }, 0), IsStroke = true };
+            using var text = TextPaint(12);
+            using var tick = TextPaint(11);
+            int epochInPhase = 0;
+            for (int i = 0; i < epochs.Length; i++)
+            {
+                epochInPhase = i > 0 && epochs[i].Phase == epochs[i - 1].Phase ? epochInPhase + 1 : 1;
+                canvas.DrawText(epochInPhase.ToString(CultureInfo.InvariantCulture), X(i) - 3, plot.Bottom + 18, tick);
+                if (i == 0 || epochs[i].Phase != epochs[i - 1].Phase)
+                {
+                    if (i > 0)
+                    {
+                        canvas.DrawLine(X(i) - step / 2, plot.Top, X(i) - step / 2, plot.Bottom, dashed);
+                    }
+
+                    canvas.DrawText(epochs[i].Phase, X(i) + 4, plot.Top + 14, text);
+                }
+            }
+
+            canvas.DrawText("epoch of each phase", plot.MidX - 60, plot.Bottom + 40, tick);
+            Legend(canvas, plot, new[] { "training loss / max", "validation worst-group accuracy" });
+        });
+    }
+
+    /// <summary>Draws on a white canvas; the plot area leaves room on the right for the legend.</summary>
+    private static void Draw(string path, int width, int height, Action<SKCanvas, SKRect> body)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            body(canvas, new SKRect(70, 50, width - LegendWidth, height - 110));
+        }
+
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        Directory.CreateDirectory(directory!);
+        using SKData data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
+    }
+
+    private static void Axes(SKCanvas canvas, SKRect plot, string title, double min, double max)
+    {
+        using var axis = new SKPaint { Color = SKColors.Black, StrokeWidth = 1.5f, IsStroke = true, IsAntialias = true };
+        using var grid = new SKPaint { Color = new SKColor(220, 220, 220), StrokeWidth = 1, IsStroke = true };
+        using var text = TextPaint(12);
+        for (int i = 0; i <= 5; i++)
+        {
+            float y = plot.Bottom - i / 5f * plot.Height;
+            canvas.DrawLine(plot.Left, y, plot.Right, y, grid);
+            canvas.DrawText((min + (max - min) * i / 5).ToString("0.0", CultureInfo.InvariantCulture), plot.Left - 36, y + 4, text);
+        }
+
+        canvas.DrawLine(plot.Left, plot.Top, plot.Left, plot.Bottom, axis);
+        canvas.DrawLine(plot.Left, plot.Bottom, plot.Right, plot.Bottom, axis);
+        using var heading = TextPaint(15);
+        canvas.DrawText(title, plot.Left, plot.Top - 18, heading);
+    }
+
+    private static void Line(SKCanvas canvas, SKRect plot, SKPoint[] points, SKColor colour)
+    {
+        using var stroke = new SKPaint { Color = colour, StrokeWidth = 2.5f, IsStroke = true, IsAntialias = true };
+        using var dot = new SKPaint { Color = colour, IsAntialias = true };
+        for (int i = 0; i < points.Length; i++)
+        {
+            if (i > 0)
+            {
+                canvas.DrawLine(points[i - 1], points[i], stroke);
+            }
+
+            canvas.DrawCircle(points[i], 4, dot);
+        }
+    }
+
+    private const int LegendWidth = 250;
+
+    private static void Legend(SKCanvas canvas, SKRect plot, string[] entries)
+    {
+        using var text = TextPaint(12);
+        float y = plot.Top + 8;
+        for (int i = 0; i < entries.Length; i++)
+        {
+            using var swatch = new SKPaint { Color = Palette[i % Palette.Length] };
+            canvas.DrawRect(new SKRect(plot.Right + 16, y + i * 18, plot.Right + 28, y + i * 18 + 12), swatch);
+            canvas.DrawText(entries[i], plot.Right + 34, y + i * 18 + 11, text);
+        }
+    }
+
+    private static SKPaint TextPaint(float size) => new() { Color = SKColors.Black, TextSize = size, IsAntialias = true, Typeface = Font.Value };
+}

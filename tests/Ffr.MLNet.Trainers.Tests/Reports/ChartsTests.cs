@@ -1,0 +1,81 @@
+using Ffr.MLNet.Evaluation;
+using Ffr.MLNet.Images;
+using Ffr.MLNet.Reports;
+using Ffr.MLNet.Training;
+
+namespace Ffr.MLNet.Trainers.Tests.Reports;
+
+public sealed class ChartsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ffr-charts-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static SubgroupEvaluation Evaluation(double skill)
+    {
+        var labels = new List<string>();
+        var attributes = new List<string>();
+        var predicted = new List<string>();
+        var random = new Random(1);
+        foreach (string label in new[] { "cat", "dog" })
+        {
+            foreach (string attribute in new[] { "indoor", "outdoor" })
+            {
+                for (int i = 0; i < 20; i++)
+                {
+                    labels.Add(label);
+                    attributes.Add(attribute);
+                    predicted.Add(random.NextDouble() < skill ? label : (label == "cat" ? "dog" : "cat"));
+                }
+            }
+        }
+
+        return SubgroupEvaluation.Compute(labels, attributes, predicted, resamples: 50);
+    }
+
+    private static void AssertDrawn(string path, int width, int height)
+    {
+        RgbImage image = RgbImage.Load(path);
+        Assert.Equal((width, height), (image.Width, image.Height));
+        var colours = new HashSet<int>();
+        for (int i = 0; i < image.Pixels.Length; i += 3)
+        {
+            colours.Add(image.Pixels[i] << 16 | image.Pixels[i + 1] << 8 | image.Pixels[i + 2]);
+        }
+
+        Assert.True(colours.Count > 20, $"only {colours.Count} colours: the chart is nearly empty");
+        int blue = 0;
+        for (int i = 0; i < image.Pixels.Length; i += 3)
+        {
+            blue += image.Pixels[i] == 0x1f && image.Pixels[i + 1] == 0x77 && image.Pixels[i + 2] == 0xb4 ? 1 : 0;
+        }
+
+        Assert.True(blue > 200, $"{blue} pixels of the first series' colour");
+    }
+
+    [Fact]
+    public void SubgroupAccuracy_TwoModels_RendersBarsToPng()
+    {
+        string path = Path.Combine(_dir, "bars.png");
+        Charts.SubgroupAccuracy(new[] { ("FFR-ERM", Evaluation(0.9)), ("ASB-ERM", Evaluation(0.6)) }, path);
+        AssertDrawn(path, 1400, 520);
+    }
+
+    [Fact]
+    public void TrainingCurves_TwoPhases_RenderLinesToPng()
+    {
+        var summary = new TrainingSummary();
+        summary.Phases.Add(new PhaseSummary { Name = "pretraining", Epochs = { new(1, 0.6, 0.5, 0.8, 0.8, 3), new(2, 0.3, 0.8, 0.9, 0.9, 3), new(3, 0.2, 0.85, 0.95, 0.95, 3) } });
+        summary.Phases.Add(new PhaseSummary { Name = "fine-tuning", Epochs = { new(1, 0.1, 0.8, 0.95, 0.95, 1), new(2, 0.08, 0.75, 0.94, 0.94, 1) } });
+        string path = Path.Combine(_dir, "curves.png");
+        Charts.TrainingCurves(summary, path);
+        AssertDrawn(path, 1100, 480);
+    }
+
+    [Fact]
+    public void SubgroupAccuracy_NoModels_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Charts.SubgroupAccuracy(Array.Empty<(string, SubgroupEvaluation)>(), Path.Combine(_dir, "x.png")));
+        Assert.StartsWith("At least one model's evaluation is needed.", ex.Message);
+    }
+}
