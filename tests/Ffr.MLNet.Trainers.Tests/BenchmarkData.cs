@@ -1,5 +1,7 @@
 using Ffr.MLNet.Datasets;
 using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Budgets;
+using Ffr.MLNet.Training;
 using Microsoft.ML;
 
 namespace Ffr.MLNet.Trainers.Tests;
@@ -34,6 +36,17 @@ public sealed class BenchmarkData : IDisposable
         return (key.Transform(train), key.Transform(Manifest.ToDataView(DataSplit.Val)), key.Transform(Manifest.ToDataView(DataSplit.Test)),
             key.Transform(Manifest.ToDataView(DataSplit.Train, SampleSource.Synthetic)), key);
     }
+
+    /// <summary>Trainer options for quick tests: every phase <paramref name="epochs"/> long.</summary>
+    public static FfrTrainerOptions Quick(SyntheticStrategy strategy, TrainingMethod method = TrainingMethod.Erm, int epochs = 1, int seed = 1) => new()
+    {
+        Strategy = strategy,
+        Method = method,
+        Seed = seed,
+        Pretraining = new PhaseOptions { Epochs = epochs },
+        FineTuning = new PhaseOptions { Epochs = epochs },
+        Training = new PhaseOptions { Epochs = epochs },
+    };
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 }

@@ -13,10 +13,7 @@ public sealed class FfrTrainerBadInputTests
 
     public FfrTrainerBadInputTests(BenchmarkData data) => _data = data;
 
-    private static FfrTrainerOptions Quick(SyntheticStrategy strategy = SyntheticStrategy.Ffr) => new()
-    {
-        Strategy = strategy, Seed = 1, Pretraining = new PhaseOptions { Epochs = 1 }, FineTuning = new PhaseOptions { Epochs = 1 }, Training = new PhaseOptions { Epochs = 1 },
-    };
+    private static FfrTrainerOptions Quick(SyntheticStrategy strategy = SyntheticStrategy.Ffr) => BenchmarkData.Quick(strategy);
 
     private IDataView Keyed(IEnumerable<ImageRow> rows, ITransformer key) => key.Transform(ImageManifest.FromRows(rows).ToDataView());
 

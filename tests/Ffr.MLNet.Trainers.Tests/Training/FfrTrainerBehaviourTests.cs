@@ -14,11 +14,7 @@ public sealed class FfrTrainerBehaviourTests
 
     public FfrTrainerBehaviourTests(BenchmarkData data) => _data = data;
 
-    private static FfrTrainerOptions Quick(SyntheticStrategy strategy, TrainingMethod method, int epochs = 1) => new()
-    {
-        Strategy = strategy, Method = method, Seed = 7,
-        Pretraining = new PhaseOptions { Epochs = epochs }, FineTuning = new PhaseOptions { Epochs = epochs }, Training = new PhaseOptions { Epochs = epochs },
-    };
+    private static FfrTrainerOptions Quick(SyntheticStrategy strategy, TrainingMethod method, int epochs = 1) => BenchmarkData.Quick(strategy, method, epochs, seed: 7);
 
     [Fact]
     public void Workout_EstimatorAndTransformerSchemasAgree()

@@ -12,15 +12,7 @@ public sealed class FfrTrainerEndToEndTests
 
     public FfrTrainerEndToEndTests(BenchmarkData data) => _data = data;
 
-    private static FfrTrainerOptions Quick(SyntheticStrategy strategy, TrainingMethod method) => new()
-    {
-        Strategy = strategy,
-        Method = method,
-        Seed = 1,
-        Pretraining = new PhaseOptions { Epochs = 1 },
-        FineTuning = new PhaseOptions { Epochs = 1 },
-        Training = new PhaseOptions { Epochs = 1 },
-    };
+    private static FfrTrainerOptions Quick(SyntheticStrategy strategy, TrainingMethod method) => BenchmarkData.Quick(strategy, method);
 
     [Fact]
     public void Fit_FfrErm_TrainsTwoPhases_ScoresEvaluatesAndReloads()
