@@ -46,12 +46,35 @@ internal sealed class SubgroupText
         ArgumentNullException.ThrowIfNull(schema);
         SubgroupColumns.Check(schema, "label", labelColumnName);
         SubgroupColumns.Check(schema, "attribute", attributeColumnName);
+        return Build(transforms, name => schema[name].Type, labelColumnName, attributeColumnName);
+    }
 
+    /// <summary>
+    /// The same conversions for an estimator's input shape (what GetOutputSchema composes); a key
+    /// column stands for any key type, since the conversion depends only on it being a key.
+    /// </summary>
+    public static SubgroupText Create(TransformsCatalog transforms, SchemaShape shape, string labelColumnName, string attributeColumnName)
+    {
+        ArgumentNullException.ThrowIfNull(transforms);
+        ArgumentNullException.ThrowIfNull(shape);
+        SubgroupColumns.Check(shape, "label", labelColumnName);
+        SubgroupColumns.Check(shape, "attribute", attributeColumnName);
+        DataViewType TypeOf(string name)
+        {
+            SubgroupColumns.TryFind(shape, name, out SchemaShape.Column column);
+            return column.IsKey ? new KeyDataViewType(typeof(uint), 1) : column.ItemType;
+        }
+
+        return Build(transforms, TypeOf, labelColumnName, attributeColumnName);
+    }
+
+    private static SubgroupText Build(TransformsCatalog transforms, Func<string, DataViewType> typeOf, string labelColumnName, string attributeColumnName)
+    {
         var temporaries = new List<string>();
         string labelText = Prefix + "Label";
         string attributeText = Prefix + "Attribute";
-        IEstimator<ITransformer>? label = SubgroupColumns.ToText(transforms, schema[labelColumnName].Type, labelColumnName, labelText, temporaries);
-        IEstimator<ITransformer>? attribute = SubgroupColumns.ToText(transforms, schema[attributeColumnName].Type, attributeColumnName, attributeText, temporaries);
+        IEstimator<ITransformer>? label = SubgroupColumns.ToText(transforms, typeOf(labelColumnName), labelColumnName, labelText, temporaries);
+        IEstimator<ITransformer>? attribute = SubgroupColumns.ToText(transforms, typeOf(attributeColumnName), attributeColumnName, attributeText, temporaries);
 
         IEstimator<ITransformer>? estimator = (label, attribute) switch
         {

@@ -73,42 +73,10 @@ public sealed class SubgroupWeightingEstimator : IEstimator<SubgroupWeightingTra
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        SubgroupColumns.Check(inputSchema, "label", _options.LabelColumnName);
-        SubgroupColumns.Check(inputSchema, "attribute", _options.AttributeColumnName);
 
         // The same composition with a placeholder weight table gives the exact output shape.
-        var temporaries = new List<string>();
-        IEstimator<ITransformer>? label = ToTextForShape(inputSchema, _options.LabelColumnName, "__Ffr.Subgroup.Label", temporaries);
-        IEstimator<ITransformer>? attribute = ToTextForShape(inputSchema, _options.AttributeColumnName, "__Ffr.Subgroup.Attribute", temporaries);
-        IEstimator<ITransformer> expression = _transforms.Expression(
-            _options.OutputColumnName,
-            "(l, a) => 1.0",
-            label is null ? _options.LabelColumnName : "__Ffr.Subgroup.Label",
-            attribute is null ? _options.AttributeColumnName : "__Ffr.Subgroup.Attribute");
-        IEstimator<ITransformer> chain = expression;
-        if (attribute is not null)
-        {
-            chain = attribute.Append(chain);
-        }
-
-        if (label is not null)
-        {
-            chain = label.Append(chain);
-        }
-
-        if (temporaries.Count > 0)
-        {
-            chain = chain.Append(_transforms.DropColumns(temporaries.ToArray()));
-        }
-
-        return chain.GetOutputSchema(inputSchema);
-    }
-
-    private IEstimator<ITransformer>? ToTextForShape(SchemaShape shape, string name, string textColumn, List<string> temporaries)
-    {
-        SubgroupColumns.TryFind(shape, name, out SchemaShape.Column column);
-        DataViewType type = column.IsKey ? new KeyDataViewType(typeof(uint), 1) : column.ItemType;
-        return SubgroupColumns.ToText(_transforms, type, name, textColumn, temporaries);
+        SubgroupText text = SubgroupText.Create(_transforms, inputSchema, _options.LabelColumnName, _options.AttributeColumnName);
+        return Compose(text, "(l, a) => 1.0").GetOutputSchema(inputSchema);
     }
 
     private IEstimator<ITransformer> Compose(SubgroupText text, string expression)

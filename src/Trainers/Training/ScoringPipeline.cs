@@ -59,7 +59,7 @@ internal static class ScoringPipeline
     {
         IDataView indices = mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, classes).Select(i => new IndexRow { Index = new long[] { i } }).ToList(),
             SchemaDefinitionFor());
-        uint[] codes = mlContext.Transforms.Conversion.Hash(new[] { new HashingEstimator.ColumnOptions(IndexKey, OnnxExport.IndexName, numberOfBits: HashBits, combine: true) })
+        uint[] codes = mlContext.Transforms.Conversion.Hash(new[] { hash })
             .Fit(indices).Transform(indices).GetColumn<uint>(IndexKey).ToArray();
         if (codes.Distinct().Count() != classes)
         {

@@ -116,9 +116,9 @@ internal static class TrainingInputs
             if (getSource is not null)
             {
                 getSource(ref sourceText);
-                rowSource = sourceText.Span.Trim().Equals("synthetic", StringComparison.OrdinalIgnoreCase) ? SampleSource.Synthetic
-                    : sourceText.Span.Trim().Equals("real", StringComparison.OrdinalIgnoreCase) ? SampleSource.Real
-                    : defaultSource;
+                rowSource = sourceText.Span.Trim().IsEmpty
+                    ? defaultSource
+                    : ImageRow.ParseSource(sourceText.Span) ?? throw new InvalidDataException($"Row {cursor.Position} of the {role} has Source '{sourceText}'; use real or synthetic.");
             }
 
             string name;

@@ -205,8 +205,8 @@ public sealed class ImageManifest
                 ImagePath = Path.GetFullPath(Path.Combine(baseDirectory, c.Path)),
                 Label = c.Label,
                 Attribute = c.Attribute,
-                Source = ParseSource(c.Source)!.Value,
-                Split = ParseSplit(c.Split)!.Value,
+                Source = ImageRow.ParseSource(c.Source)!.Value,
+                Split = ImageRow.ParseSplit(c.Split)!.Value,
                 Extra = c.Extra,
             };
         });
@@ -266,17 +266,17 @@ public sealed class ImageManifest
             return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.MissingValue, $"'{c.Path}' has an empty {column}; every row needs an ImagePath, a Label and an Attribute.");
         }
 
-        if (ParseSource(c.Source) is null)
+        if (ImageRow.ParseSource(c.Source) is null)
         {
             return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.UnknownSource, $"'{c.Path}' has Source '{c.Source}'; use real or synthetic.");
         }
 
-        if (ParseSplit(c.Split) is not DataSplit split)
+        if (ImageRow.ParseSplit(c.Split) is not DataSplit split)
         {
             return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.UnknownSplit, $"'{c.Path}' has Split '{c.Split}'; use train, val or test.");
         }
 
-        if (ParseSource(c.Source) == SampleSource.Synthetic && split != DataSplit.Train)
+        if (ImageRow.ParseSource(c.Source) == SampleSource.Synthetic && split != DataSplit.Train)
         {
             return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.UnknownSplit, $"'{c.Path}' is synthetic with Split '{c.Split}'; synthetic images are training images only (Split train).");
         }
@@ -320,19 +320,4 @@ public sealed class ImageManifest
             return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.UnreadableImage, ex.Message);
         }
     }
-
-    private static SampleSource? ParseSource(string value) => value.ToLowerInvariant() switch
-    {
-        "real" => SampleSource.Real,
-        "synthetic" => SampleSource.Synthetic,
-        _ => null,
-    };
-
-    private static DataSplit? ParseSplit(string value) => value.ToLowerInvariant() switch
-    {
-        "train" => DataSplit.Train,
-        "val" => DataSplit.Val,
-        "test" => DataSplit.Test,
-        _ => null,
-    };
 }

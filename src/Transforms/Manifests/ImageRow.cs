@@ -60,6 +60,19 @@ public sealed record ImageRow
     /// <summary>The manifest spelling of a source: real or synthetic.</summary>
     public static string Format(SampleSource source) => source == SampleSource.Real ? "real" : "synthetic";
 
+    /// <summary>Reads a manifest source (real or synthetic, any case, trimmed); null for anything else.</summary>
+    public static SampleSource? ParseSource(ReadOnlySpan<char> value) =>
+        value.Trim().Equals("real", StringComparison.OrdinalIgnoreCase) ? SampleSource.Real
+        : value.Trim().Equals("synthetic", StringComparison.OrdinalIgnoreCase) ? SampleSource.Synthetic
+        : null;
+
+    /// <summary>Reads a manifest split (train, val or test, any case, trimmed); null for anything else.</summary>
+    public static DataSplit? ParseSplit(ReadOnlySpan<char> value) =>
+        value.Trim().Equals("train", StringComparison.OrdinalIgnoreCase) ? DataSplit.Train
+        : value.Trim().Equals("val", StringComparison.OrdinalIgnoreCase) ? DataSplit.Val
+        : value.Trim().Equals("test", StringComparison.OrdinalIgnoreCase) ? DataSplit.Test
+        : null;
+
     /// <summary>The manifest spelling of a split: train, val or test.</summary>
     public static string Format(DataSplit split) => split switch { DataSplit.Train => "train", DataSplit.Val => "val", _ => "test" };
 }

@@ -60,14 +60,9 @@ public static class ImageRows
             if (getSource is not null)
             {
                 getSource(ref source);
-                string s = source.ToString().Trim().ToLowerInvariant();
-                rowSource = s switch
-                {
-                    "real" => SampleSource.Real,
-                    "synthetic" => SampleSource.Synthetic,
-                    "" => defaultSource,
-                    _ => throw new InvalidDataException($"Row {cursor.Position} of the {role} has Source '{source}'; use real or synthetic."),
-                };
+                rowSource = source.Span.Trim().IsEmpty
+                    ? defaultSource
+                    : ImageRow.ParseSource(source.Span) ?? throw new InvalidDataException($"Row {cursor.Position} of the {role} has Source '{source}'; use real or synthetic.");
             }
 
             if (path.IsEmpty || label.IsEmpty || attribute.IsEmpty)
