@@ -41,7 +41,7 @@ internal static class CliApp
     public static IReadOnlyList<Command> Commands { get; } = new Command[]
     {
         new AnalyzeCommand(), new PlanCommand(), new TrainCommand(), new EvaluateCommand(), new ExportCommand(),
-        new ExplainCommand(), new BenchmarkDataCommand(), new DemoCommand(), new ReproduceCommand(),
+        new ExplainCommand(), new BenchmarkDataCommand(), new DemoCommand(), new ReproduceCommand(), new ResultsCommand(),
     };
 
     public static int Run(string[] args, CliContext context)

@@ -72,28 +72,146 @@ public static class ResultsTable
     }
 
     /// <summary>
-    /// A markdown table per (bias rate, severity): rows strategy-method in the order first seen,
-    /// worst-group and balanced test accuracy as mean ± standard deviation over seeds, and the
-    /// number of seeds. Deterministic for the same results.
+    /// Markdown: the number of cells and their total compute time, then one section per (bias rate,
+    /// severity) in increasing order: the cells and their
+    /// compute time; mean worst-group accuracy as a method x strategy matrix (the best strategy of
+    /// each method in bold); a link to the section's chart when <paramref name="chartFolder"/> is
+    /// given (named by <see cref="ChartFileName"/>, drawn by <see cref="WriteCharts"/>); then every
+    /// strategy-method with worst-group and balanced test accuracy as mean ± standard deviation over
+    /// seeds. Rows follow the enums' order, so the same results give the same text whatever the
+    /// order of the CSV.
     /// </summary>
-    public static string ToMarkdown(IEnumerable<ExperimentResult> results)
+    /// <param name="results">The results.</param>
+    /// <param name="chartFolder">The charts' folder relative to the markdown file (forward slashes), or null for no charts.</param>
+    public static string ToMarkdown(IEnumerable<ExperimentResult> results, string? chartFolder = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         var sb = new StringBuilder();
-        foreach (IGrouping<(double BiasRate, int Severity), ExperimentResult> setting in results.GroupBy(r => (r.Cell.BiasRate, r.Cell.Severity)).OrderBy(g => g.Key.BiasRate).ThenBy(g => g.Key.Severity))
+        IGrouping<(double BiasRate, int Severity), ExperimentResult>[] settings = Settings(results).ToArray();
+        ExperimentResult[] all = settings.SelectMany(g => g).ToArray();
+        sb.Append(CultureInfo.InvariantCulture, $"{all.Length} cells in {settings.Length} settings, {all.Sum(c => c.Seconds) / 60:0.0} minutes of training and evaluation in all (the sum of the cells' wall times).\n\n");
+        foreach (IGrouping<(double BiasRate, int Severity), ExperimentResult> setting in settings)
         {
+            ExperimentResult[] cells = setting.ToArray();
             sb.Append(CultureInfo.InvariantCulture, $"### Bias rate {setting.Key.BiasRate}, synthetic signature severity {setting.Key.Severity}\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{cells.Length} cells, {cells.Sum(c => c.Seconds) / 60:0.0} minutes of training and evaluation.\n\n");
+            AppendMatrix(sb, cells);
+            if (chartFolder is not null)
+            {
+                string folder = chartFolder.Length == 0 || chartFolder.EndsWith('/') ? chartFolder : chartFolder + "/";
+                sb.Append(CultureInfo.InvariantCulture, $"![Worst-group accuracy at bias rate {setting.Key.BiasRate}, severity {setting.Key.Severity}]({folder}{ChartFileName(setting.Key.BiasRate, setting.Key.Severity)})\n\n");
+            }
+
             sb.Append("| Strategy-method | Worst-group accuracy | Balanced accuracy | Seeds |\n");
             sb.Append("| --- | ---: | ---: | ---: |\n");
-            foreach (IGrouping<string, ExperimentResult> row in setting.GroupBy(r => r.Cell.Name))
+            foreach (IGrouping<(SyntheticStrategy, TrainingMethod), ExperimentResult> row in cells.GroupBy(r => (r.Cell.Strategy, r.Cell.Method)).OrderBy(g => g.Key))
             {
-                sb.Append(CultureInfo.InvariantCulture, $"| {row.Key} | {MeanStd(row.Select(r => r.WorstGroupAccuracy))} | {MeanStd(row.Select(r => r.BalancedAccuracy))} | {row.Count()} |\n");
+                sb.Append(CultureInfo.InvariantCulture, $"| {row.First().Cell.Name} | {MeanStd(row.Select(r => r.WorstGroupAccuracy))} | {MeanStd(row.Select(r => r.BalancedAccuracy))} | {row.Count()} |\n");
             }
 
             sb.Append('\n');
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>The chart file of one (bias rate, severity): "worst-group-r0.99-s3.png".</summary>
+    public static string ChartFileName(double biasRate, int severity) =>
+        string.Create(CultureInfo.InvariantCulture, $"worst-group-r{biasRate}-s{severity}.png");
+
+    /// <summary>
+    /// Draws one chart per (bias rate, severity) into <paramref name="folder"/>: mean worst-group
+    /// accuracy with a standard-deviation whisker, one group of bars per method, one bar per strategy.
+    /// </summary>
+    /// <returns>The files written.</returns>
+    public static IReadOnlyList<string> WriteCharts(IEnumerable<ExperimentResult> results, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(folder);
+        var files = new List<string>();
+        foreach (IGrouping<(double BiasRate, int Severity), ExperimentResult> setting in Settings(results))
+        {
+            TrainingMethod[] methods = setting.Select(r => r.Cell.Method).Distinct().Order().ToArray();
+            SyntheticStrategy[] strategies = setting.Select(r => r.Cell.Strategy).Distinct().Order().ToArray();
+            var series = strategies.Select(s => (ExperimentCell.StrategyName(s), (IReadOnlyList<(double, double)>)methods.Select(m =>
+            {
+                double[] v = setting.Where(r => r.Cell.Strategy == s && r.Cell.Method == m).Select(r => r.WorstGroupAccuracy).ToArray();
+                return v.Length == 0 ? (double.NaN, double.NaN) : (v.Mean(), v.Length > 1 ? v.StandardDeviation() : 0);
+            }).ToArray())).ToArray();
+            string path = Path.Combine(folder, ChartFileName(setting.Key.BiasRate, setting.Key.Severity));
+            string title = string.Create(CultureInfo.InvariantCulture, $"Test worst-group accuracy, bias rate {setting.Key.BiasRate}, signature severity {setting.Key.Severity} (mean ± sd over seeds)");
+            Reports.Charts.GroupedBars(title, methods.Select(ExperimentCell.MethodName).ToArray(), series, path);
+            files.Add(path);
+        }
+
+        return files;
+    }
+
+    private static IEnumerable<IGrouping<(double BiasRate, int Severity), ExperimentResult>> Settings(IEnumerable<ExperimentResult> results) =>
+        results.GroupBy(r => (r.Cell.BiasRate, r.Cell.Severity)).OrderBy(g => g.Key.BiasRate).ThenBy(g => g.Key.Severity);
+
+    private static void AppendMatrix(StringBuilder sb, ExperimentResult[] cells)
+    {
+        SyntheticStrategy[] strategies = cells.Select(r => r.Cell.Strategy).Distinct().Order().ToArray();
+        sb.Append("| Mean worst-group accuracy | ").Append(string.Join(" | ", strategies.Select(ExperimentCell.StrategyName))).Append(" |\n");
+        sb.Append("| ---").Append(string.Concat(strategies.Select(_ => " | ---:"))).Append(" |\n");
+        foreach (IGrouping<TrainingMethod, ExperimentResult> method in cells.GroupBy(r => r.Cell.Method).OrderBy(g => g.Key))
+        {
+            string?[] means = strategies.Select(s => method.Where(r => r.Cell.Strategy == s).Select(r => r.WorstGroupAccuracy).ToArray() is { Length: > 0 } v
+                ? v.Mean().ToString("0.000", CultureInfo.InvariantCulture)
+                : null).ToArray();
+            string best = means.OfType<string>().MaxBy(m => double.Parse(m, CultureInfo.InvariantCulture))!;
+            sb.Append("| ").Append(ExperimentCell.MethodName(method.Key));
+            foreach (string? mean in means)
+            {
+                sb.Append(" | ").Append(mean is null ? "-" : mean == best ? $"**{mean}**" : mean);
+            }
+
+            sb.Append(" |\n");
+        }
+
+        sb.Append('\n');
+    }
+
+    /// <summary>The line that opens the generated part of a results page.</summary>
+    public const string GeneratedBegin = "<!-- Generated by 'ffr results' from the CSV: edits between these markers are overwritten. -->";
+
+    /// <summary>The line that closes the generated part of a results page.</summary>
+    public const string GeneratedEnd = "<!-- End of the generated part. -->";
+
+    /// <summary>
+    /// Puts <paramref name="generated"/> between the page's <see cref="GeneratedBegin"/> and
+    /// <see cref="GeneratedEnd"/> lines, keeping everything around them; a page without the markers
+    /// gets them, with the generated text, at its end.
+    /// </summary>
+    /// <returns>The new page.</returns>
+    public static string ReplaceGenerated(string page, string generated)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(generated);
+        string block = GeneratedBegin + "\n\n" + generated.TrimEnd('\n') + "\n\n" + GeneratedEnd;
+        int begin = page.IndexOf(GeneratedBegin, StringComparison.Ordinal);
+        int end = page.IndexOf(GeneratedEnd, StringComparison.Ordinal);
+        if (begin < 0 && end < 0)
+        {
+            return page.TrimEnd('\n') + (page.Length == 0 ? string.Empty : "\n\n") + block + "\n";
+        }
+
+        if (begin < 0 || end < begin)
+        {
+            throw new InvalidDataException($"The page has {(begin < 0 ? "the end marker without the begin marker" : "the end marker before the begin marker")}; put '{GeneratedBegin}' before '{GeneratedEnd}', or remove both to append the results.");
+        }
+
+        return page[..begin] + block + page[(end + GeneratedEnd.Length)..];
+    }
+
+    /// <summary>The text between a page's markers as <see cref="ReplaceGenerated"/> wrote it, or null when it has none.</summary>
+    public static string? ReadGenerated(string page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        int begin = page.IndexOf(GeneratedBegin, StringComparison.Ordinal);
+        int end = page.IndexOf(GeneratedEnd, StringComparison.Ordinal);
+        return begin < 0 || end < begin ? null : page[(begin + GeneratedBegin.Length)..end].Trim('\n') + "\n";
     }
 
     /// <summary>"0.812 ± 0.034" (sample standard deviation; ± 0.000 for one seed).</summary>

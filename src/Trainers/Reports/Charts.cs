@@ -7,8 +7,8 @@ namespace Ffr.MLNet.Reports;
 
 /// <summary>
 /// PNG charts drawn with SkiaSharp 2.88 (the version under ML.NET ImageAnalytics; ScottPlot 5 needs
-/// SkiaSharp 3, which breaks ImageAnalytics at run time): per-subgroup accuracy bars of several
-/// models side by side, and training curves from a <see cref="TrainingSummary"/>. Text uses the
+/// SkiaSharp 3, which breaks ImageAnalytics at run time): grouped bars (per-subgroup accuracy of
+/// several models side by side, an experiment grid's strategies per method), and training curves from a <see cref="TrainingSummary"/>. Text uses the
 /// first of DejaVu Sans, Liberation Sans or the default typeface that the machine has.
 /// </summary>
 public static class Charts
@@ -47,26 +47,71 @@ public static class Charts
         }
 
         string[] groups = models[0].Evaluation.Groups.Select(g => $"{g.Label}|{g.Attribute}").ToArray();
+        var series = models.Select(m => (
+            $"{m.Model} (worst {m.Evaluation.WorstGroupAccuracy.ToString("0.000", CultureInfo.InvariantCulture)})",
+            (IReadOnlyList<(double, double)>)m.Evaluation.Groups.Select(g => (double.IsNaN(g.Accuracy) ? 0 : g.Accuracy, double.NaN)).ToArray())).ToArray();
+        GroupedBars("Test accuracy by subgroup", groups, series, path, width, height);
+    }
+
+    /// <summary>
+    /// Grouped bars from 0 to 1: one group per entry of <paramref name="groups"/>, one bar per series
+    /// (in the palette's order, named in the legend), a black whisker of plus and minus the standard
+    /// deviation where it is a number. A NaN mean draws no bar (a cell not run).
+    /// </summary>
+    /// <param name="title">The chart's title.</param>
+    /// <param name="groups">The groups' labels, left to right.</param>
+    /// <param name="series">Per series its legend name and one (mean, standard deviation) per group.</param>
+    /// <param name="path">The PNG file to write; its folder is created.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static void GroupedBars(string title, IReadOnlyList<string> groups, IReadOnlyList<(string Name, IReadOnlyList<(double Mean, double Std)> Values)> series, string path, int width = 1000, int height = 480)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(path);
+        if (groups.Count == 0 || series.Count == 0)
+        {
+            throw new ArgumentException($"A bar chart needs at least one group and one series; got {groups.Count} groups and {series.Count} series.", nameof(series));
+        }
+
+        if (series.FirstOrDefault(s => s.Values.Count != groups.Count) is { Name: not null } wrong)
+        {
+            throw new ArgumentException($"Series '{wrong.Name}' has {wrong.Values.Count} values for {groups.Count} groups.", nameof(series));
+        }
+
         Draw(path, width, height, (canvas, plot) =>
         {
-            Axes(canvas, plot, "Test accuracy by subgroup", 0, 1);
-            float groupWidth = plot.Width / groups.Length;
-            float barWidth = groupWidth * 0.8f / models.Count;
-            for (int m = 0; m < models.Count; m++)
+            Axes(canvas, plot, title, 0, 1);
+            float groupWidth = plot.Width / groups.Count;
+            float barWidth = groupWidth * 0.8f / series.Count;
+            using var whisker = new SKPaint { Color = SKColors.Black, StrokeWidth = 1.5f, IsStroke = true, IsAntialias = true };
+            for (int s = 0; s < series.Count; s++)
             {
-                using var fill = new SKPaint { Color = Palette[m % Palette.Length], IsAntialias = true };
-                IReadOnlyList<SubgroupAccuracy> accuracies = models[m].Evaluation.Groups;
-                for (int g = 0; g < groups.Length && g < accuracies.Count; g++)
+                using var fill = new SKPaint { Color = Palette[s % Palette.Length], IsAntialias = true };
+                for (int g = 0; g < groups.Count; g++)
                 {
-                    double value = double.IsNaN(accuracies[g].Accuracy) ? 0 : accuracies[g].Accuracy;
-                    float left = plot.Left + g * groupWidth + groupWidth * 0.1f + m * barWidth;
-                    float top = plot.Bottom - (float)value * plot.Height;
-                    canvas.DrawRect(new SKRect(left, top, left + barWidth, plot.Bottom), fill);
+                    (double mean, double std) = series[s].Values[g];
+                    if (double.IsNaN(mean))
+                    {
+                        continue;
+                    }
+
+                    float left = plot.Left + g * groupWidth + groupWidth * 0.1f + s * barWidth;
+                    float Y(double v) => plot.Bottom - (float)Math.Clamp(v, 0, 1) * plot.Height;
+                    canvas.DrawRect(new SKRect(left, Y(mean), left + barWidth, plot.Bottom), fill);
+                    if (!double.IsNaN(std) && std > 0)
+                    {
+                        float x = left + barWidth / 2;
+                        canvas.DrawLine(x, Y(mean - std), x, Y(mean + std), whisker);
+                        canvas.DrawLine(x - barWidth / 4, Y(mean + std), x + barWidth / 4, Y(mean + std), whisker);
+                        canvas.DrawLine(x - barWidth / 4, Y(mean - std), x + barWidth / 4, Y(mean - std), whisker);
+                    }
                 }
             }
 
             using var text = TextPaint(11);
-            for (int g = 0; g < groups.Length; g++)
+            for (int g = 0; g < groups.Count; g++)
             {
                 canvas.Save();
                 canvas.Translate(plot.Left + (g + 0.5f) * groupWidth, plot.Bottom + 8);
@@ -75,7 +120,7 @@ public static class Charts
                 canvas.Restore();
             }
 
-            Legend(canvas, plot, models.Select(m => $"{m.Model} (worst {m.Evaluation.WorstGroupAccuracy.ToString("0.000", CultureInfo.InvariantCulture)})").ToArray());
+            Legend(canvas, plot, series.Select(s => s.Name).ToArray());
         });
     }
 

@@ -15,11 +15,21 @@ public sealed class ResultsTableTests : IDisposable
         "0.95,3,usb,erm,0,0.5,0.9,0.9,0.6,30.0\n";
 
     private const string Markdown =
+        "5 cells in 2 settings, 1.6 minutes of training and evaluation in all (the sum of the cells' wall times).\n\n" +
         "### Bias rate 0.95, synthetic signature severity 3\n\n" +
+        "1 cells, 0.5 minutes of training and evaluation.\n\n" +
+        "| Mean worst-group accuracy | USB |\n" +
+        "| --- | ---: |\n" +
+        "| ERM | **0.500** |\n\n" +
         "| Strategy-method | Worst-group accuracy | Balanced accuracy | Seeds |\n" +
         "| --- | ---: | ---: | ---: |\n" +
         "| USB-ERM | 0.500 ± 0.000 | 0.900 ± 0.000 | 1 |\n\n" +
         "### Bias rate 0.99, synthetic signature severity 3\n\n" +
+        "4 cells, 1.1 minutes of training and evaluation.\n\n" +
+        "| Mean worst-group accuracy | None | FFR |\n" +
+        "| --- | ---: | ---: |\n" +
+        "| ERM | **0.050** | - |\n" +
+        "| GroupDRO | - | **0.850** |\n\n" +
         "| Strategy-method | Worst-group accuracy | Balanced accuracy | Seeds |\n" +
         "| --- | ---: | ---: | ---: |\n" +
         "| None-ERM | 0.050 ± 0.071 | 0.300 ± 0.071 | 2 |\n" +
@@ -35,6 +45,89 @@ public sealed class ResultsTableTests : IDisposable
         string path = Path.Combine(_dir, "results.csv");
         File.WriteAllText(path, Csv);
         Assert.Equal(Markdown, ResultsTable.ToMarkdown(ResultsTable.Read(path)));
+    }
+
+    [Fact]
+    public void ToMarkdown_RowOrder_DoesNotDependOnTheCsvOrder()
+    {
+        string path = Path.Combine(_dir, "results.csv");
+        File.WriteAllText(path, Csv);
+        List<ExperimentResult> results = ResultsTable.Read(path);
+        results.Reverse();
+        Assert.Equal(Markdown, ResultsTable.ToMarkdown(results));
+    }
+
+    [Fact]
+    public void ToMarkdown_Matrix_BoldsEachMethodsBestStrategyAndLinksTheChart()
+    {
+        ExperimentResult R(SyntheticStrategy s, TrainingMethod m, double wga) => new(new ExperimentCell(0.99, 5, s, m, 0), wga, 0.9, 0.9, 0.5, 60);
+        string markdown = ResultsTable.ToMarkdown(new[]
+        {
+            R(SyntheticStrategy.Usb, TrainingMethod.Erm, 0.2), R(SyntheticStrategy.Ffr, TrainingMethod.Erm, 0.8),
+            R(SyntheticStrategy.Usb, TrainingMethod.Dfr, 0.9), R(SyntheticStrategy.Ffr, TrainingMethod.Dfr, 0.9),
+        }, chartFolder: "results");
+        Assert.Contains("| ERM | 0.200 | **0.800** |\n", markdown);
+        Assert.Contains("| DFR | **0.900** | **0.900** |\n", markdown); // a tie bolds both
+        Assert.Contains("4 cells, 4.0 minutes of training and evaluation.", markdown);
+        Assert.Contains("![Worst-group accuracy at bias rate 0.99, severity 5](results/worst-group-r0.99-s5.png)\n", markdown);
+    }
+
+    [Fact]
+    public void WriteCharts_OnePngPerSetting()
+    {
+        string path = Path.Combine(_dir, "results.csv");
+        File.WriteAllText(path, Csv);
+        IReadOnlyList<string> files = ResultsTable.WriteCharts(ResultsTable.Read(path), Path.Combine(_dir, "charts"));
+        Assert.Equal(new[] { "worst-group-r0.95-s3.png", "worst-group-r0.99-s3.png" }, files.Select(Path.GetFileName));
+        Assert.All(files, f => Assert.Equal((1000, 480), (Ffr.MLNet.Images.RgbImage.Load(f).Width, Ffr.MLNet.Images.RgbImage.Load(f).Height)));
+    }
+
+    [Fact]
+    public void ReplaceGenerated_KeepsTheTextAroundTheMarkers()
+    {
+        string page = "# Results\n\nintro\n";
+        string first = ResultsTable.ReplaceGenerated(page, "table one\n\n");
+        Assert.Equal($"# Results\n\nintro\n\n{ResultsTable.GeneratedBegin}\n\ntable one\n\n{ResultsTable.GeneratedEnd}\n", first);
+        string second = ResultsTable.ReplaceGenerated(first + "\nreading\n", "table two\n");
+        Assert.Equal($"# Results\n\nintro\n\n{ResultsTable.GeneratedBegin}\n\ntable two\n\n{ResultsTable.GeneratedEnd}\n\nreading\n", second);
+        Assert.Equal("table two\n", ResultsTable.ReadGenerated(second));
+        Assert.Null(ResultsTable.ReadGenerated(page));
+    }
+
+    [Fact]
+    public void ReplaceGenerated_EndMarkerAlone_SaysHowToFixThePage()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => ResultsTable.ReplaceGenerated("x\n" + ResultsTable.GeneratedEnd, "t"));
+        Assert.StartsWith("The page has the end marker without the begin marker;", ex.Message);
+    }
+
+    /// <summary>docs/results.md's tables are exactly what the writer makes of docs/results.csv.</summary>
+    [Fact]
+    public void DocsResultsPage_IsWhatTheWriterMakesOfItsCsv()
+    {
+        string docs = Path.Combine(RepositoryRoot(), "docs");
+        string page = File.ReadAllText(Path.Combine(docs, "results.md"));
+        string? generated = ResultsTable.ReadGenerated(page);
+        Assert.NotNull(generated);
+        string expected = ResultsTable.ToMarkdown(ResultsTable.Read(Path.Combine(docs, "results.csv")), "results").TrimEnd('\n') + "\n";
+        Assert.Equal(expected, generated);
+        foreach (string chart in System.Text.RegularExpressions.Regex.Matches(generated, @"\]\((results/[^)]+\.png)\)").Select(m => m.Groups[1].Value))
+        {
+            Assert.True(File.Exists(Path.Combine(docs, chart)), $"docs/{chart} is linked but missing; run the command at the top of docs/results.md.");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "Ffr.MLNet.sln")))
+            {
+                return d.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Ffr.MLNet.sln above {AppContext.BaseDirectory}.");
     }
 
     [Fact]

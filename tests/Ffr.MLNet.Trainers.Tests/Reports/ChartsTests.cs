@@ -73,6 +73,45 @@ public sealed class ChartsTests : IDisposable
     }
 
     [Fact]
+    public void GroupedBars_BarHeightsFollowTheMeans_NaNDrawsNothing()
+    {
+        string path = Path.Combine(_dir, "grid.png");
+        Charts.GroupedBars("grid", new[] { "ERM", "DFR" }, new (string, IReadOnlyList<(double, double)>)[]
+        {
+            ("None", new[] { (1.0, 0.0), (0.5, 0.1) }),
+            ("USB", new[] { (double.NaN, double.NaN), (double.NaN, double.NaN) }),
+        }, path, 600, 400);
+        RgbImage image = RgbImage.Load(path);
+
+        int Column(int x, byte r, byte g, byte b)
+        {
+            int n = 0;
+            for (int y = 0; y < image.Height; y++)
+            {
+                int i = (y * image.Width + x) * 3;
+                n += image.Pixels[i] == r && image.Pixels[i + 1] == g && image.Pixels[i + 2] == b ? 1 : 0;
+            }
+
+            return n;
+        }
+
+        // Plot area: x 70..350, y 50..290 (height 240); two groups of 140 px; bar 0 of group g starts at 70 + 140 g + 14, 56 px wide.
+        int full = Column(70 + 14 + 10, 0x1f, 0x77, 0xb4);
+        int half = Column(70 + 140 + 14 + 10, 0x1f, 0x77, 0xb4);
+        Assert.InRange(full, 236, 242);
+        Assert.InRange(half, 117, 122);
+        Assert.Equal(0, Column(70 + 14 + 56 + 10, 0xff, 0x7f, 0x0e)); // USB's NaN: no bar
+        Assert.Equal(0, Column(70 + 140 + 14 + 56 + 10, 0xff, 0x7f, 0x0e));
+    }
+
+    [Fact]
+    public void GroupedBars_SeriesOfTheWrongLength_NamesIt()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Charts.GroupedBars("t", new[] { "a", "b" }, new (string, IReadOnlyList<(double, double)>)[] { ("FFR", new[] { (0.5, 0.0) }) }, Path.Combine(_dir, "x.png")));
+        Assert.StartsWith("Series 'FFR' has 1 values for 2 groups.", ex.Message);
+    }
+
+    [Fact]
     public void SubgroupAccuracy_NoModels_Throws()
     {
         var ex = Assert.Throws<ArgumentException>(() => Charts.SubgroupAccuracy(Array.Empty<(string, SubgroupEvaluation)>(), Path.Combine(_dir, "x.png")));

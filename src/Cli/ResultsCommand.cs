@@ -1,0 +1,59 @@
+using Ffr.MLNet.Experiments;
+
+namespace Ffr.MLNet.Cli;
+
+/// <summary>
+/// ffr results: regenerates a results page from results CSVs written by 'ffr reproduce': the part
+/// between the page's markers (tables per bias rate and severity) and one chart per setting. The
+/// rest of the page (its reading of the numbers) is kept.
+/// </summary>
+internal sealed class ResultsCommand : Command
+{
+    public override string Name => "results";
+
+    public override string Summary => "Regenerate a markdown results page (tables and charts) from results.csv files of 'ffr reproduce'.";
+
+    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    {
+        new OptionSpec("csv", "One or more results.csv files of 'ffr reproduce', comma- or space-separated.", Required: true, Many: true),
+        new OptionSpec("page", "The markdown page to write; its generated part is replaced, the rest kept (a new page is created).", Required: true),
+        new OptionSpec("charts", "The charts' folder, relative to the page's folder.", Default: "results"),
+    };
+
+    public override int Run(Arguments args, CliContext context)
+    {
+        var results = new List<ExperimentResult>();
+        var origin = new Dictionary<ExperimentCell, string>();
+        foreach (string csv in args.Values("csv").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!File.Exists(csv))
+            {
+                throw new UserErrorException($"Results file '{csv}' was not found. Pass the results.csv that 'ffr reproduce --out <folder>' wrote in its folder.");
+            }
+
+            foreach (ExperimentResult result in ResultsTable.Read(csv))
+            {
+                if (!origin.TryAdd(result.Cell, csv))
+                {
+                    throw new UserErrorException($"Cell {result.Cell.Name} (bias rate {result.Cell.BiasRate}, severity {result.Cell.Severity}, seed {result.Cell.Seed}) is in both '{origin[result.Cell]}' and '{csv}'. Keep one of the two rows.");
+                }
+
+                results.Add(result);
+            }
+        }
+
+        if (results.Count == 0)
+        {
+            throw new UserErrorException($"The results files ({string.Join(", ", args.Values("csv"))}) hold no results. Run 'ffr reproduce' first.");
+        }
+
+        string page = Path.GetFullPath(args.Required("page"));
+        string chartFolder = (args.Value("charts") ?? "results").Replace('\\', '/').TrimEnd('/');
+        string pageFolder = Path.GetDirectoryName(page)!;
+        IReadOnlyList<string> charts = ResultsTable.WriteCharts(results, Path.Combine(pageFolder, chartFolder));
+        string before = File.Exists(page) ? File.ReadAllText(page) : string.Empty;
+        File.WriteAllText(page, ResultsTable.ReplaceGenerated(before, ResultsTable.ToMarkdown(results, chartFolder)));
+        context.Out.WriteLine($"Wrote {results.Count} cells to {page} and {charts.Count} charts to {Path.Combine(pageFolder, chartFolder)}.");
+        return 0;
+    }
+}
