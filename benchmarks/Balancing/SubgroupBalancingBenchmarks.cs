@@ -19,8 +19,11 @@ public class SubgroupBalancingBenchmarks
     private IDataView _data = null!;
     private SubgroupReport _report = null!;
 
-    [Params(1_000_000, 10_000_000)]
+    [ParamsSource(nameof(RowCounts))]
     public int Rows { get; set; }
+
+    /// <summary>1M and 10M rows; 10,000 in a smoke run.</summary>
+    public static IEnumerable<int> RowCounts => Smoke.Pick(new[] { 1_000_000, 10_000_000 }, new[] { 10_000 });
 
     [GlobalSetup]
     public void Setup()
