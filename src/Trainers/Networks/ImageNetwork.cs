@@ -111,6 +111,7 @@ internal sealed class ImageNetwork : IDisposable
     public Dictionary<string, Tensor> Snapshot()
     {
         var snapshot = new Dictionary<string, Tensor>();
+        using var scope = NewDisposeScope(); // the detach/cpu intermediates; the copies leave it
         using (no_grad())
         {
             foreach ((string name, Tensor tensor) in _module.state_dict())

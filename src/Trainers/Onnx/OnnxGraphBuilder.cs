@@ -91,6 +91,7 @@ internal sealed class OnnxGraphBuilder
 
     public string Linear(string input, Linear linear)
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor weight = linear.weight!.detach().cpu();
         string w = Constant(weight.data<float>().ToArray(), weight.shape);
