@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
 namespace Ffr.MLNet.Benchmarks;
@@ -7,14 +9,25 @@ namespace Ffr.MLNet.Benchmarks;
 /// class). Every class runs in this process (<see cref="InProcessJobAttribute"/>).
 /// <c>--smoke</c> (ours, taken out before BenchmarkDotNet sees the arguments) is the short mode
 /// for smoke runs: one cold iteration of each benchmark, no warm-up, and small inputs
-/// (<see cref="Smoke"/>); its numbers only show that every benchmark runs.
+/// (<see cref="Smoke"/>); it also runs from a Debug build (the tests run it so), and its numbers
+/// only show that every benchmark runs. The exit code is 1 when a benchmark failed or none matched.
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
         Smoke.Enabled = args.Contains("--smoke", StringComparer.Ordinal);
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--smoke").ToArray());
+        IConfig config = Smoke.Enabled ? DefaultConfig.Instance.WithOptions(ConfigOptions.DisableOptimizationsValidator) : DefaultConfig.Instance;
+        Summary[] summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--smoke").ToArray(), config).ToArray();
+        int failed = summaries.Sum(s => s.Reports.Count(r => !r.Success) + (s.HasCriticalValidationErrors ? 1 : 0));
+        int ran = summaries.Sum(s => s.Reports.Length);
+        if (failed > 0 || ran == 0)
+        {
+            Console.Error.WriteLine(ran == 0 ? "No benchmark ran: check --filter." : $"{failed} of {ran} benchmarks failed; see the log above.");
+            return 1;
+        }
+
+        return 0;
     }
 }
 

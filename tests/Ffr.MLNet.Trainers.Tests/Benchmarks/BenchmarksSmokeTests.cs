@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Ffr.MLNet.Trainers.Tests.Benchmarks;
+
+/// <summary>
+/// Runs every benchmark once in the benchmarks' short mode (--smoke), in a child process as a user
+/// would, so that a benchmark that no longer runs fails the tests. It checks that they run, not how fast.
+/// </summary>
+public sealed class BenchmarksSmokeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ffr-bench-smoke-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private (int Code, string Output) Run(string filter)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "Ffr.MLNet.Benchmarks.dll"), "--smoke", "--filter", filter, "--artifacts", Path.Combine(_dir, "artifacts") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
+    }
+
+    [Fact]
+    public void Smoke_EveryBenchmarkRuns()
+    {
+        (int code, string output) = Run("*");
+        Assert.True(code == 0, output[Math.Max(0, output.Length - 4000)..]);
+        Match total = Regex.Match(output, @"Global total time: .*executed benchmarks: (\d+)");
+        Assert.True(total.Success, "no summary line in the output");
+
+        // 4 balancing x 1 row count, 2 batcher cases, 3 training-step and 4 scoring benchmarks.
+        Assert.Equal(13, int.Parse(total.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("RunStrategy=ColdStart", output); // the short mode's job, not the full one
+    }
+
+    [Fact]
+    public void Smoke_FilterMatchingNothing_ExitsWithOne()
+    {
+        (int code, string output) = Run("NoSuchBenchmark*");
+        Assert.Equal(1, code);
+        Assert.Contains("No benchmark ran: check --filter.", output);
+    }
+}
