@@ -81,7 +81,7 @@ internal static class TrainingInputs
 
         IDataView view = text.Apply(data);
         var columns = new List<DataViewSchema.Column> { view.Schema[options.LabelColumnName], view.Schema[text.AttributeText], view.Schema[options.ImageColumnName] };
-        DataViewSchema.Column? source = view.Schema.GetColumnOrNull("Source") is { Type: TextDataViewType } s ? s : null;
+        DataViewSchema.Column? source = SourceCells.Column(view.Schema);
         if (source is not null)
         {
             columns.Add(source.Value);
@@ -93,9 +93,9 @@ internal static class TrainingInputs
         ValueGetter<ReadOnlyMemory<char>> getAttribute = cursor.GetGetter<ReadOnlyMemory<char>>(columns[1]);
         ValueGetter<ReadOnlyMemory<char>>? getPath = isPath ? cursor.GetGetter<ReadOnlyMemory<char>>(columns[2]) : null;
         ValueGetter<VBuffer<float>>? getPixels = isPath ? null : cursor.GetGetter<VBuffer<float>>(columns[2]);
-        ValueGetter<ReadOnlyMemory<char>>? getSource = source is null ? null : cursor.GetGetter<ReadOnlyMemory<char>>(source.Value);
+        var sources = new SourceCells(cursor, source, defaultSource);
         uint label = 0;
-        ReadOnlyMemory<char> attribute = default, path = default, sourceText = default;
+        ReadOnlyMemory<char> attribute = default, path = default;
         VBuffer<float> pixels = default;
         while (cursor.MoveNext())
         {
@@ -112,14 +112,7 @@ internal static class TrainingInputs
                 throw new InvalidDataException($"Row {cursor.Position} of the {role} has a missing value in column '{options.AttributeColumnName}'; fill or remove it.");
             }
 
-            SampleSource rowSource = defaultSource;
-            if (getSource is not null)
-            {
-                getSource(ref sourceText);
-                rowSource = sourceText.Span.Trim().IsEmpty
-                    ? defaultSource
-                    : ImageRow.ParseSource(sourceText.Span) ?? throw new InvalidDataException($"Row {cursor.Position} of the {role} has Source '{sourceText}'; use real or synthetic.");
-            }
+            SampleSource rowSource = sources.Read(cursor, role);
 
             string name;
             RgbImage? image = null;

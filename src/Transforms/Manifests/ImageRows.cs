@@ -32,12 +32,7 @@ public static class ImageRows
 
         SubgroupText text = SubgroupText.Create(SubgroupText.ConversionsFor(catalog), data.Schema, labelColumnName, attributeColumnName);
         IDataView view = text.Apply(data);
-        DataViewSchema.Column? sourceColumn = view.Schema.GetColumnOrNull(ManifestDefaults.Source);
-        if (sourceColumn is { Type: not TextDataViewType })
-        {
-            sourceColumn = null;
-        }
-
+        DataViewSchema.Column? sourceColumn = SourceCells.Column(view.Schema);
         var columns = new List<DataViewSchema.Column> { view.Schema[imageColumnName], view.Schema[text.LabelText], view.Schema[text.AttributeText] };
         if (sourceColumn is not null)
         {
@@ -49,21 +44,14 @@ public static class ImageRows
         ValueGetter<ReadOnlyMemory<char>> getPath = cursor.GetGetter<ReadOnlyMemory<char>>(columns[0]);
         ValueGetter<ReadOnlyMemory<char>> getLabel = cursor.GetGetter<ReadOnlyMemory<char>>(columns[1]);
         ValueGetter<ReadOnlyMemory<char>> getAttribute = cursor.GetGetter<ReadOnlyMemory<char>>(columns[2]);
-        ValueGetter<ReadOnlyMemory<char>>? getSource = sourceColumn is null ? null : cursor.GetGetter<ReadOnlyMemory<char>>(columns[3]);
-        ReadOnlyMemory<char> path = default, label = default, attribute = default, source = default;
+        var sources = new SourceCells(cursor, sourceColumn, defaultSource);
+        ReadOnlyMemory<char> path = default, label = default, attribute = default;
         while (cursor.MoveNext())
         {
             getPath(ref path);
             getLabel(ref label);
             getAttribute(ref attribute);
-            SampleSource rowSource = defaultSource;
-            if (getSource is not null)
-            {
-                getSource(ref source);
-                rowSource = source.Span.Trim().IsEmpty
-                    ? defaultSource
-                    : ImageRow.ParseSource(source.Span) ?? throw new InvalidDataException($"Row {cursor.Position} of the {role} has Source '{source}'; use real or synthetic.");
-            }
+            SampleSource rowSource = sources.Read(cursor, role);
 
             if (path.IsEmpty || label.IsEmpty || attribute.IsEmpty)
             {
