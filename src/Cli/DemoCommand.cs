@@ -29,9 +29,7 @@ internal sealed class DemoCommand : Command
         new OptionSpec("out", "The report folder (data, models, report.md).", Default: "ffr-demo"),
         new OptionSpec("seed", "Seed of the dataset and the trainings.", Default: "0"),
         new OptionSpec("majority-per-class", "Bias-aligned training images per class (smaller is faster).", Default: "1000"),
-        new OptionSpec("epochs", "Epochs of pretraining and of training.", Default: "4"),
-        new OptionSpec("fine-tuning-epochs", "Epochs of FFR's fine-tuning.", Default: "2"),
-    };
+    }.Concat(Schedules.Options).ToArray();
 
     public override int Run(Arguments args, CliContext context)
     {

@@ -24,9 +24,7 @@ internal sealed class ReproduceCommand : Command
         new OptionSpec("methods", "Methods.", Many: true, Default: "erm,resample,groupdro,dfr"),
         new OptionSpec("out", "The results folder.", Default: "ffr-reproduce"),
         new OptionSpec("majority-per-class", "Bias-aligned training images per class (smaller is faster).", Default: "1000"),
-        new OptionSpec("epochs", "Epochs of pretraining and of training.", Default: "4"),
-        new OptionSpec("fine-tuning-epochs", "Epochs of FFR's fine-tuning.", Default: "2"),
-    };
+    }.Concat(Schedules.Options).ToArray();
 
     public override int Run(Arguments args, CliContext context)
     {

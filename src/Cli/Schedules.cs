@@ -5,6 +5,15 @@ namespace Ffr.MLNet.Cli;
 /// <summary>The --epochs and --fine-tuning-epochs options, shared by train, demo and reproduce.</summary>
 internal static class Schedules
 {
+    /// <summary>The two options, their defaults those of <see cref="FfrTrainerOptions"/>.</summary>
+    public static readonly OptionSpec[] Options = Create(new FfrTrainerOptions());
+
+    private static OptionSpec[] Create(FfrTrainerOptions defaults) => new OptionSpec[]
+    {
+        new("epochs", "Epochs of pretraining and of training (None/USB/ASB).", Default: defaults.Training.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("fine-tuning-epochs", "Epochs of FFR's fine-tuning on real data.", Default: defaults.FineTuning.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    };
+
     public static FfrTrainerOptions Apply(Arguments args, FfrTrainerOptions options)
     {
         if (args.IntOrNull("epochs") is int epochs)

@@ -18,12 +18,10 @@ internal sealed class TrainCommand : Command
         new OptionSpec("method", "erm, resample, groupdro or dfr.", Default: "erm"),
         new OptionSpec("model-out", "The model zip to write (the summary goes beside it, .summary.json).", Required: true),
         new OptionSpec("architecture", "smallcnn, resnet18, resnet34 or resnet50.", Default: "smallcnn"),
-        new OptionSpec("epochs", "Epochs of pretraining and of training (None/USB/ASB).", Default: "4"),
-        new OptionSpec("fine-tuning-epochs", "Epochs of FFR's fine-tuning on real data.", Default: "2"),
         new OptionSpec("image-size", "Side of the square network input.", Default: "32"),
         new OptionSpec("seed", "Seed of the weights, order and selection.", Default: "0"),
         new OptionSpec("checkpoint-dir", "Folder for a checkpoint after each epoch; an existing checkpoint is resumed."),
-    };
+    }.Concat(Schedules.Options).ToArray();
 
     public override int Run(Arguments args, CliContext context)
     {
