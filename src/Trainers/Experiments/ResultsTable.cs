@@ -136,7 +136,7 @@ public static class ResultsTable
             var series = strategies.Select(s => (ExperimentCell.StrategyName(s), (IReadOnlyList<(double, double)>)methods.Select(m =>
             {
                 double[] v = setting.Where(r => r.Cell.Strategy == s && r.Cell.Method == m).Select(r => r.WorstGroupAccuracy).ToArray();
-                return v.Length == 0 ? (double.NaN, double.NaN) : (v.Mean(), v.Length > 1 ? v.StandardDeviation() : 0);
+                return v.Length == 0 ? (double.NaN, double.NaN) : OverSeeds(v);
             }).ToArray())).ToArray();
             string path = Path.Combine(folder, ChartFileName(setting.Key.BiasRate, setting.Key.Severity));
             string title = string.Create(CultureInfo.InvariantCulture, $"Test worst-group accuracy, bias rate {setting.Key.BiasRate}, signature severity {setting.Key.Severity} (mean ± sd over seeds)");
@@ -158,7 +158,7 @@ public static class ResultsTable
         foreach (IGrouping<TrainingMethod, ExperimentResult> method in cells.GroupBy(r => r.Cell.Method).OrderBy(g => g.Key))
         {
             string?[] means = strategies.Select(s => method.Where(r => r.Cell.Strategy == s).Select(r => r.WorstGroupAccuracy).ToArray() is { Length: > 0 } v
-                ? v.Mean().ToString("0.000", CultureInfo.InvariantCulture)
+                ? OverSeeds(v).Mean.ToString("0.000", CultureInfo.InvariantCulture)
                 : null).ToArray();
             string best = means.OfType<string>().MaxBy(m => double.Parse(m, CultureInfo.InvariantCulture))!;
             sb.Append("| ").Append(ExperimentCell.MethodName(method.Key));
@@ -190,8 +190,7 @@ public static class ResultsTable
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(generated);
         string block = GeneratedBegin + "\n\n" + generated.TrimEnd('\n') + "\n\n" + GeneratedEnd;
-        int begin = page.IndexOf(GeneratedBegin, StringComparison.Ordinal);
-        int end = page.IndexOf(GeneratedEnd, StringComparison.Ordinal);
+        (int begin, int end) = Markers(page);
         if (begin < 0 && end < 0)
         {
             return page.TrimEnd('\n') + (page.Length == 0 ? string.Empty : "\n\n") + block + "\n";
@@ -209,19 +208,22 @@ public static class ResultsTable
     public static string? ReadGenerated(string page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        int begin = page.IndexOf(GeneratedBegin, StringComparison.Ordinal);
-        int end = page.IndexOf(GeneratedEnd, StringComparison.Ordinal);
+        (int begin, int end) = Markers(page);
         return begin < 0 || end < begin ? null : page[(begin + GeneratedBegin.Length)..end].Trim('\n') + "\n";
     }
+
+    private static (int Begin, int End) Markers(string page) =>
+        (page.IndexOf(GeneratedBegin, StringComparison.Ordinal), page.IndexOf(GeneratedEnd, StringComparison.Ordinal));
 
     /// <summary>"0.812 ± 0.034" (sample standard deviation; ± 0.000 for one seed).</summary>
     public static string MeanStd(IEnumerable<double> values)
     {
-        double[] v = values.ToArray();
-        double mean = v.Mean();
-        double std = v.Length > 1 ? v.StandardDeviation() : 0;
+        (double mean, double std) = OverSeeds(values.ToArray());
         return string.Create(CultureInfo.InvariantCulture, $"{mean:0.000} ± {std:0.000}");
     }
+
+    /// <summary>Mean and sample standard deviation over seeds; 0 for one seed.</summary>
+    private static (double Mean, double Std) OverSeeds(double[] values) => (values.Mean(), values.Length > 1 ? values.StandardDeviation() : 0);
 
     private static string Line(ExperimentResult r) => string.Join(',',
         r.Cell.BiasRate.ToString("R", CultureInfo.InvariantCulture),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace Ffr.MLNet.Trainers.Tests.Benchmarks;
@@ -15,17 +14,8 @@ public sealed class BenchmarksSmokeTests : IDisposable
 
     private (int Code, string Output) Run(string filter)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
-        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "Ffr.MLNet.Benchmarks.dll"), "--smoke", "--filter", filter, "--artifacts", Path.Combine(_dir, "artifacts") })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
+        (int code, string output, string error) = ChildProcess.Run("Ffr.MLNet.Benchmarks.dll", new[] { "--smoke", "--filter", filter, "--artifacts", Path.Combine(_dir, "artifacts") }, _dir);
+        return (code, output + error);
     }
 
     [Fact]

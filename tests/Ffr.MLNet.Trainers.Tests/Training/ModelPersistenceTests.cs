@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Manifests;
@@ -71,21 +70,8 @@ public sealed class ModelPersistenceTests
     {
         (string modelPath, float[][] scores, string[] predicted, _) = TrainAndSave("child");
         string[] images = _data.Manifest.Select(DataSplit.Test).Take(12).Select(r => r.ImagePath).ToArray();
-        string consumer = Path.Combine(AppContext.BaseDirectory, "Ffr.MLNet.Samples.ModelConsumption.dll");
-
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(consumer);
-        start.ArgumentList.Add(modelPath);
-        foreach (string image in images)
-        {
-            start.ArgumentList.Add(image);
-        }
-
-        using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
+        (int exitCode, string output, string error) = ChildProcess.Run("Ffr.MLNet.Samples.ModelConsumption.dll", images.Prepend(modelPath));
+        Assert.True(exitCode == 0, error);
 
         string[][] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToArray();
         Assert.Equal(images.Length, lines.Length);
