@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Ffr.MLNet.IO;
+
+/// <summary>
+/// Writes files so that a failure never damages what was there: the content goes to a temporary
+/// file in the target's folder (<c>.name.&lt;process&gt;-&lt;random&gt;.tmp</c>), is flushed to disk, and
+/// is then renamed over the target, which on one file system replaces it in one step. A full disk,
+/// a missing permission, an exception in the writer or a kill leaves the previous file byte for byte
+/// as it was. The temporary file is deleted on any failure the process survives; one left behind by a
+/// killed process is deleted by the next write of the same target. Every file Ffr.MLNet writes goes
+/// through here.
+/// </summary>
+public static class AtomicFile
+{
+    private const string TempSuffix = ".tmp";
+
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
+    /// <param name="path">The file to create or replace; its folder is created when missing.</param>
+    /// <param name="write">Writes the whole content to the stream it is given (do not dispose it).</param>
+    /// <exception cref="IOException">The target is a folder, or the file system refused the write (the message names the file); the previous file is untouched.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder is not writable; the previous file is untouched.</exception>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(write);
+        string full = Path.GetFullPath(path);
+        string folder = PrepareFolder(full);
+        DeleteAbandonedTemporaries(full);
+        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}-{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (IOException ex)
+        {
+            TryDelete(temp);
+            throw new IOException($"Could not write '{full}': {ex.Message} The previous file, if any, is unchanged.", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            TryDelete(temp);
+            throw new UnauthorizedAccessException($"Could not write '{full}': the folder is not writable ({ex.Message}). The previous file, if any, is unchanged.", ex);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>, atomically.</summary>
+    /// <inheritdoc cref="Write(string, Action{Stream})" path="/exception"/>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        byte[] copy = bytes.ToArray();
+        Write(path, stream => stream.Write(copy));
+    }
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte order mark to <paramref name="path"/>, atomically.</summary>
+    /// <inheritdoc cref="Write(string, Action{Stream})" path="/exception"/>
+    public static void WriteAllText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        WriteAllBytes(path, new UTF8Encoding(false).GetBytes(text));
+    }
+
+    /// <summary>
+    /// Checks, before long work starts, that <paramref name="path"/> can be written later: it is not a
+    /// folder, its folder exists or can be created, and a file can be created there. Nothing is left behind.
+    /// </summary>
+    /// <exception cref="IOException">The path is a folder, or a file stands where a folder is needed.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder is not writable.</exception>
+    public static void EnsureWritable(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full = Path.GetFullPath(path);
+        EnsureWritableFolder(PrepareFolder(full));
+    }
+
+    /// <summary>Checks that <paramref name="folder"/> is a folder (created when missing) in which files can be created.</summary>
+    /// <exception cref="IOException">A file stands where the folder should be, or the file system refused the probe.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder is not writable.</exception>
+    public static void EnsureWritableFolder(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        string full = Path.GetFullPath(folder);
+        if (File.Exists(full))
+        {
+            throw new IOException($"'{full}' is a file, but a folder is needed there.");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"Could not create the folder '{full}': {ex.Message}", ex);
+        }
+
+        string probe = Path.Combine(full, $".ffr-write-probe.{Environment.ProcessId}-{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new UnauthorizedAccessException($"The folder '{full}' is not writable: {ex.Message}", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"Files cannot be created in the folder '{full}': {ex.Message}", ex);
+        }
+    }
+
+    private static string PrepareFolder(string full)
+    {
+        if (Directory.Exists(full))
+        {
+            throw new IOException($"'{full}' is a folder; give the path of a file to write.");
+        }
+
+        string folder = Path.GetDirectoryName(full) ?? throw new IOException($"'{full}' has no folder to write in.");
+        if (File.Exists(folder))
+        {
+            throw new IOException($"'{folder}' is a file, so '{Path.GetFileName(full)}' cannot be written inside it.");
+        }
+
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Deletes temporaries of <paramref name="full"/> whose writing process no longer runs (it was killed mid-write).</summary>
+    private static void DeleteAbandonedTemporaries(string full)
+    {
+        string folder = Path.GetDirectoryName(full)!;
+        string prefix = $".{Path.GetFileName(full)}.";
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateFiles(folder, prefix + "*" + TempSuffix).ToArray();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (string candidate in candidates)
+        {
+            string rest = Path.GetFileName(candidate)[prefix.Length..^TempSuffix.Length];
+            int dash = rest.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0 && int.TryParse(rest[..dash], out int pid) && !IsRunning(pid))
+            {
+                TryDelete(candidate);
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using Process process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the next write of the same target removes it.
+        }
+    }
+}
