@@ -54,6 +54,9 @@ public static class ConsumeModel
     {
         var mlContext = new MLContext();
         ITransformer model = mlContext.Model.Load(ModelPath, out _);
+
+        // The model's OnnxTransformer keeps the network in a temporary file until it is disposed: do that when the process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => (model as IDisposable)?.Dispose();
         PredictionEngine<ModelInput, ModelOutput> engine = mlContext.Model.CreatePredictionEngine<ModelInput, ModelOutput>(model, ignoreMissingColumns: true);
         VBuffer<ReadOnlyMemory<char>> keyValues = default;
         engine.OutputSchema["PredictedLabel"].GetKeyValues(ref keyValues);

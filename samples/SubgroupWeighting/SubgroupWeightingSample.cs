@@ -37,7 +37,7 @@ public static class SubgroupWeightingSample
 
         ITransformer unweighted = Pipeline(null).Fit(train);
         ITransformer weighted = Pipeline("Weight").Fit(train);
-        mlContext.Model.Save(weighted, train.Schema, modelPath);
+        mlContext.Model.SaveAtomically(weighted, train.Schema, modelPath); // Model.Save, written to a temporary file and renamed: a failure leaves the old file whole
         ITransformer reloaded = new MLContext().Model.Load(modelPath, out _);
 
         var result = new SampleResult(

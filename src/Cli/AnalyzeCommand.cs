@@ -17,11 +17,11 @@ internal sealed class AnalyzeCommand : Command
     {
         new OptionSpec("manifest", "The manifest CSV.", Required: true),
         new OptionSpec("json", "Print one JSON object instead of tables.", IsFlag: true),
-    };
+    }.Concat(Inputs.ManifestOptions).ToArray();
 
     public override int Run(Arguments args, CliContext context)
     {
-        ImageManifest manifest = Names.LoadManifest(args.Required("manifest"));
+        (ImageManifest manifest, _) = Inputs.Manifest(args, context);
         var ml = new MLContext(seed: 0);
         IReadOnlyList<ImageRow> real = manifest.Select(DataSplit.Train, SampleSource.Real);
         if (real.Count == 0)
@@ -30,7 +30,11 @@ internal sealed class AnalyzeCommand : Command
         }
 
         SubgroupReport report = ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Real));
-        var plans = new[] { SyntheticStrategy.Usb, SyntheticStrategy.Asb, SyntheticStrategy.Ffr }.ToDictionary(s => s, s => SyntheticBudgetPlan.Create(report, s));
+        SubgroupReport? pool = manifest.Select(DataSplit.Train, SampleSource.Synthetic).Count == 0 ? null : ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Synthetic));
+
+        // Planned with the pool and shortfalls allowed, so that Available shows the pool and a short pool is reported here, as 'train' would find it.
+        var plans = new[] { SyntheticStrategy.Usb, SyntheticStrategy.Asb, SyntheticStrategy.Ffr }
+            .ToDictionary(s => s, s => SyntheticBudgetPlan.Create(report, s, new SyntheticBudgetOptions { Pool = pool, AllowShortfall = true }));
         if (args.Flag("json"))
         {
             var json = new
@@ -38,7 +42,9 @@ internal sealed class AnalyzeCommand : Command
                 groups = manifest.Select(DataSplit.Train).GroupBy(r => (r.Label, r.Attribute, r.Source)).OrderBy(g => g.Key.Label, StringComparer.Ordinal).ThenBy(g => g.Key.Attribute, StringComparer.Ordinal).ThenBy(g => g.Key.Source)
                     .Select(g => new { label = g.Key.Label, attribute = g.Key.Attribute, source = ImageRow.Format(g.Key.Source), count = g.Count() }),
                 biasRate = report.Classes.ToDictionary(c => c.Label, c => c.BiasRate),
-                budget = plans.ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value.Subgroups.ToDictionary(s => s.Key.ToString(), s => s.Needed)),
+                budget = plans.ToDictionary(p => Names.Format(p.Key), p => p.Value.Subgroups.ToDictionary(s => s.Key.ToString(), s => s.Needed)),
+                available = pool is null ? null : plans[SyntheticStrategy.Usb].Subgroups.ToDictionary(s => s.Key.ToString(), s => s.Available),
+                shortfall = plans.ToDictionary(p => Names.Format(p.Key), p => p.Value.Shortfalls.ToDictionary(s => s.Key.ToString(), s => s.Missing)),
                 imbalanceRatio = report.ImbalanceRatio,
                 emptySubgroups = report.EmptySubgroups.Select(k => k.ToString()),
                 skippedRows = report.SkippedRows,
@@ -54,6 +60,11 @@ internal sealed class AnalyzeCommand : Command
             context.Out.WriteLine();
             context.Out.WriteLine($"Synthetic budget, {strategy}");
             context.Out.WriteLine(plan.ToTable());
+            context.Out.WriteLine(pool is null
+                ? $"The manifest has no synthetic images yet: 'ffr plan --strategy {Names.Format(strategy)}' writes what to generate."
+                : plan.Shortfalls.Count == 0
+                    ? "The synthetic pool covers this budget."
+                    : CliErrors.Shortfall(plan));
         }
 
         return 0;

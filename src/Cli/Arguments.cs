@@ -35,6 +35,11 @@ internal sealed class Arguments
             string name = arg[2..];
             OptionSpec spec = specs.FirstOrDefault(s => s.Name == name)
                 ?? throw new UserErrorException($"Unknown option '--{name}' for 'ffr {command}'. See 'ffr {command} --help'.");
+            if (!spec.Many && values.ContainsKey(name))
+            {
+                throw new UserErrorException($"Option '--{name}' is given more than once; give it once.");
+            }
+
             List<string> list = values.TryGetValue(name, out List<string>? existing) ? existing : values[name] = new List<string>();
             if (spec.IsFlag)
             {
@@ -70,17 +75,19 @@ internal sealed class Arguments
 
     public IReadOnlyList<string> Values(string name) => _values.TryGetValue(name, out List<string>? v) ? v : Array.Empty<string>();
 
-    public int Int(string name, int fallback) => Value(name) is string s ? ParseInt(name, s) : fallback;
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>; the range is said when the value is outside it.</summary>
+    public int Int(string name, int fallback, int min = int.MinValue, int max = int.MaxValue) => Value(name) is string s ? ParseInt(name, s, min, max) : fallback;
 
-    public int? IntOrNull(string name) => Value(name) is string s ? ParseInt(name, s) : null;
+    public int? IntOrNull(string name, int min = int.MinValue, int max = int.MaxValue) => Value(name) is string s ? ParseInt(name, s, min, max) : null;
 
-    public double Double(string name, double fallback) => Value(name) is string s ? ParseDouble(name, s) : fallback;
+    /// <summary>A number from <paramref name="min"/> to <paramref name="max"/> (both excluded when <paramref name="exclusive"/>).</summary>
+    public double Double(string name, double fallback, double min, double max, bool exclusive = false) => Value(name) is string s ? ParseDouble(name, s, min, max, exclusive) : fallback;
 
-    public IReadOnlyList<double> Doubles(string name, IReadOnlyList<double> fallback) =>
-        Values(name) is { Count: > 0 } v ? v.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(s => ParseDouble(name, s)).ToArray() : fallback;
+    public IReadOnlyList<double> Doubles(string name, IReadOnlyList<double> fallback, double min, double max, bool exclusive = false) =>
+        Values(name) is { Count: > 0 } v ? v.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(s => ParseDouble(name, s, min, max, exclusive)).ToArray() : fallback;
 
-    public IReadOnlyList<int> Ints(string name, IReadOnlyList<int> fallback) =>
-        Values(name) is { Count: > 0 } v ? v.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(s => ParseInt(name, s)).ToArray() : fallback;
+    public IReadOnlyList<int> Ints(string name, IReadOnlyList<int> fallback, int min = int.MinValue, int max = int.MaxValue) =>
+        Values(name) is { Count: > 0 } v ? v.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(s => ParseInt(name, s, min, max)).ToArray() : fallback;
 
     public TEnum Enum<TEnum>(string name, TEnum fallback, IReadOnlyDictionary<string, TEnum> names)
         where TEnum : struct
@@ -96,9 +103,14 @@ internal sealed class Arguments
             : throw new UserErrorException($"--{name} '{s}' is not one of {string.Join(", ", names.Keys)}.");
     }
 
-    private static int ParseInt(string name, string s) =>
-        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new UserErrorException($"--{name} '{s}' is not a whole number.");
+    private static int ParseInt(string name, string s, int min, int max) =>
+        long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) && v >= min && v <= max
+            ? (int)v
+            : throw new UserErrorException($"--{name} '{s}' is not a whole number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}.");
 
-    private static double ParseDouble(string name, string s) =>
-        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : throw new UserErrorException($"--{name} '{s}' is not a number.");
+    private static double ParseDouble(string name, string s, double min, double max, bool exclusive) =>
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && (exclusive ? v > min && v < max : v >= min && v <= max)
+            ? v
+            : throw new UserErrorException(string.Create(CultureInfo.InvariantCulture,
+                $"--{name} '{s}' is not a number {(exclusive ? "above" : "from")} {min} {(exclusive ? "and below" : "to")} {max}."));
 }

@@ -22,8 +22,8 @@ internal sealed class BenchmarkDataCommand : Command
     {
         var data = BenchmarkDataset.Create(new BenchmarkDatasetOptions
         {
-            BiasRate = args.Double("bias-rate", 0.99),
-            SyntheticSeverity = args.Int("severity", 3),
+            BiasRate = args.Double("bias-rate", 0.99, 0.5, 1, exclusive: true),
+            SyntheticSeverity = args.Int("severity", 3, 0, 5),
             Seed = args.Int("seed", 0),
             UseFullFashionMnist = args.Flag("full"),
         });

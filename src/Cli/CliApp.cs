@@ -1,5 +1,3 @@
-using Ffr.MLNet.Manifests;
-
 namespace Ffr.MLNet.Cli;
 
 /// <summary>Where a command writes, and whether the output is a terminal (progress bars) or redirected (plain lines).</summary>
@@ -37,6 +35,7 @@ internal static class CliApp
     public const int UserError = 2;
     public const int Failure = 1;
     public const int Cancelled = 130;
+    public const int Terminated = 143;
 
     public static IReadOnlyList<Command> Commands { get; } = new Command[]
     {
@@ -70,21 +69,11 @@ internal static class CliApp
             Arguments parsed = Arguments.Parse(command.Name, args.Skip(1).ToArray(), command.Options);
             return command.Run(parsed, context);
         }
-        catch (UserErrorException ex)
+        catch (Exception ex)
         {
-            context.Error.WriteLine($"ffr {command.Name}: {ex.Message}");
-            return UserError;
-        }
-        catch (OperationCanceledException)
-        {
-            context.Error.WriteLine($"ffr {command.Name}: stopped. Checkpoints written so far are kept; run the same command again to resume.");
-            return Cancelled;
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException
-                                   or ManifestValidationException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            context.Error.WriteLine($"ffr {command.Name}: {ex.Message}");
-            return Failure;
+            (int code, string message) = CliErrors.Describe(ex);
+            context.Error.WriteLine(CliErrors.Details(ex, $"ffr {command.Name}: {message}"));
+            return code;
         }
     }
 

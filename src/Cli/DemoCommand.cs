@@ -4,6 +4,7 @@ using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Datasets;
 using Ffr.MLNet.Evaluation;
 using Ffr.MLNet.Experiments;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Manifests;
 using Ffr.MLNet.Reports;
 using Ffr.MLNet.Training;
@@ -34,10 +35,11 @@ internal sealed class DemoCommand : Command
     public override int Run(Arguments args, CliContext context)
     {
         string outDir = Path.GetFullPath(args.Value("out") ?? "ffr-demo");
+        Outputs.Writable("out", outDir, folder: true);
         int seed = args.Int("seed", 0);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         const double biasRate = 0.99;
-        var datasetOptions = new BenchmarkDatasetOptions { BiasRate = biasRate, Seed = seed, MajorityPerClass = args.Int("majority-per-class", 1000) };
+        var datasetOptions = new BenchmarkDatasetOptions { BiasRate = biasRate, Seed = seed, MajorityPerClass = args.Int("majority-per-class", 1000, 1, 100_000) };
         context.Out.WriteLine($"Writing the benchmark dataset (bias rate {biasRate}, synthetic signature severity {datasetOptions.SyntheticSeverity}) to {Path.Combine(outDir, "data")} ...");
         string manifestPath = BenchmarkDataset.Create(datasetOptions).WriteTo(Path.Combine(outDir, "data"));
         var ml = new MLContext(seed: 0);
@@ -46,7 +48,6 @@ internal sealed class DemoCommand : Command
         context.Out.WriteLine();
 
         var results = new List<(ExperimentResult Result, SubgroupEvaluation Evaluation)>();
-        Directory.CreateDirectory(Path.Combine(outDir, "models"));
         foreach ((SyntheticStrategy strategy, TrainingMethod method) in Runs)
         {
             string name = new ExperimentCell(biasRate, datasetOptions.SyntheticSeverity, strategy, method, seed).Name;
@@ -58,8 +59,8 @@ internal sealed class DemoCommand : Command
             (ExperimentResult result, FfrImageClassificationTransformer model, SubgroupEvaluation evaluation) = runner.Run(options, biasRate, datasetOptions.SyntheticSeverity);
             using (model)
             {
-                ml.Model.Save(model, runner.InputSchema, Path.Combine(outDir, "models", name + ".zip"));
-                File.WriteAllText(Path.Combine(outDir, "models", name + ".summary.json"), model.Summary.ToJson());
+                ml.Model.SaveAtomically(model, runner.InputSchema, Path.Combine(outDir, "models", name + ".zip"));
+                AtomicFile.WriteAllText(Path.Combine(outDir, "models", name + ".summary.json"), model.Summary.ToJson());
                 Charts.TrainingCurves(model.Summary, Path.Combine(outDir, "charts", name + "-training.png"));
             }
 
@@ -71,7 +72,7 @@ internal sealed class DemoCommand : Command
         string table = Table(results);
         context.Out.WriteLine();
         context.Out.WriteLine(table);
-        File.WriteAllText(Path.Combine(outDir, "report.md"), Report(results, table, datasetOptions, watch.Elapsed));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), Report(results, table, datasetOptions, watch.Elapsed));
         foreach (var (result, _) in results)
         {
             ResultsTable.Append(Path.Combine(outDir, "results.csv"), result);

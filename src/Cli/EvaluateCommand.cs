@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ffr.MLNet.Evaluation;
 using Ffr.MLNet.Experiments;
 using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Training;
 using Microsoft.ML;
 
 namespace Ffr.MLNet.Cli;
@@ -19,29 +20,51 @@ internal sealed class EvaluateCommand : Command
         new OptionSpec("manifest", "The manifest CSV.", Required: true),
         new OptionSpec("split", "train, val or test.", Default: "test"),
         new OptionSpec("json", "Print one JSON object instead of a table.", IsFlag: true),
-    };
+    }.Concat(Inputs.ManifestOptions).ToArray();
 
     public override int Run(Arguments args, CliContext context)
     {
-        string modelPath = args.Required("model");
-        if (!File.Exists(modelPath))
-        {
-            throw new UserErrorException($"Model '{modelPath}' was not found. Train one with 'ffr train --model-out {modelPath} ...'.");
-        }
-
+        string modelPath = Inputs.File(args, "model", "Model", $"Train one with 'ffr train --model-out {args.Required("model")} ...'.");
         DataSplit split = args.Enum("split", DataSplit.Test, Names.Splits);
         var ml = new MLContext(seed: 0);
-        var runner = new ExperimentRunner(ml, Names.LoadManifest(args.Required("manifest")));
-        ITransformer model = ml.Model.Load(modelPath, out _);
-        SubgroupEvaluation evaluation = runner.Evaluate(model, split);
-        if (!args.Flag("json"))
+        (ImageManifest manifest, _) = Inputs.Manifest(args, context);
+        ITransformer model = ml.Model.LoadChecked(modelPath, out DataViewSchema inputSchema);
+        try
         {
-            context.Out.WriteLine(evaluation.ToTable());
+            CheckLabels(ModelFile.Labels(model, inputSchema), manifest, split, context);
+            SubgroupEvaluation evaluation = new ExperimentRunner(ml, manifest).Evaluate(model, split);
+            context.Out.WriteLine(args.Flag("json") ? Json(evaluation) : evaluation.ToTable());
             return 0;
         }
+        finally
+        {
+            (model as IDisposable)?.Dispose();
+        }
+    }
 
+    /// <summary>Labels of the split the model cannot predict stop the evaluation (with their lines); classes the manifest's training rows have and the model lacks are a warning.</summary>
+    private static void CheckLabels(IReadOnlyList<string> modelLabels, ImageManifest manifest, DataSplit split, CliContext context)
+    {
+        var known = modelLabels.ToHashSet(StringComparer.Ordinal);
+        var unknown = manifest.Select(split).Where(r => !known.Contains(r.Label)).GroupBy(r => r.Label, StringComparer.Ordinal).ToArray();
+        if (unknown.Length > 0)
+        {
+            string list = string.Join("; ", unknown.Select(g => $"'{g.Key}' ({g.Count()} row(s), manifest line(s) {string.Join(", ", g.Take(10).Select(r => r.Line))}{(g.Count() > 10 ? ", ..." : string.Empty)})"));
+            throw new InvalidDataException(
+                $"The {ImageRow.Format(split)} split has label(s) the model was not trained on: {list}. The model knows {string.Join(", ", modelLabels)}. Evaluate on rows of those classes, or train a model on a manifest that has these labels.");
+        }
+
+        string[] missing = manifest.Select(DataSplit.Train, SampleSource.Real).Select(r => r.Label).Distinct(StringComparer.Ordinal).Where(l => !known.Contains(l)).ToArray();
+        if (missing.Length > 0)
+        {
+            context.Error.WriteLine($"Warning: the model knows {modelLabels.Count} class(es) ({string.Join(", ", modelLabels)}); the manifest's training rows also have {string.Join(", ", missing.Select(l => $"'{l}'"))}. Was it trained on another manifest?");
+        }
+    }
+
+    private static string Json(SubgroupEvaluation evaluation)
+    {
         static double? N(double v) => double.IsNaN(v) ? null : v;
-        context.Out.WriteLine(JsonSerializer.Serialize(new
+        return JsonSerializer.Serialize(new
         {
             worstGroupAccuracy = N(evaluation.WorstGroupAccuracy),
             balancedAccuracy = N(evaluation.BalancedAccuracy),
@@ -49,7 +72,6 @@ internal sealed class EvaluateCommand : Command
             biasAlignedAccuracy = evaluation.BiasAlignedAccuracy,
             biasConflictingAccuracy = evaluation.BiasConflictingAccuracy,
             groups = evaluation.Groups.Select(g => new { label = g.Label, attribute = g.Attribute, count = g.Count, accuracy = N(g.Accuracy) }),
-        }, new JsonSerializerOptions { WriteIndented = true }));
-        return 0;
+        }, new JsonSerializerOptions { WriteIndented = true });
     }
 }

@@ -1,10 +1,11 @@
 using Ffr.MLNet.Explanations;
 using Ffr.MLNet.Images;
 using Ffr.MLNet.Training;
+using Microsoft.ML;
 
 namespace Ffr.MLNet.Cli;
 
-/// <summary>ffr explain: RISE heatmaps of a saved model for some images, as PNG overlays.</summary>
+/// <summary>ffr explain: RISE heatmaps of a saved model for some images, as PNG overlays named by image and class.</summary>
 internal sealed class ExplainCommand : Command
 {
     public override string Name => "explain";
@@ -15,36 +16,82 @@ internal sealed class ExplainCommand : Command
     {
         new OptionSpec("model", "A model zip written by 'ffr train'.", Required: true),
         new OptionSpec("image", "One or more image files.", Required: true, Many: true),
-        new OptionSpec("out", "The folder for the overlays.", Required: true),
+        new OptionSpec("out", "The folder for the overlays (<image>.<class>.png).", Required: true),
         new OptionSpec("masks", "Random masks per image.", Default: "1000"),
         new OptionSpec("seed", "Seed of the masks.", Default: "0"),
     };
 
     public override int Run(Arguments args, CliContext context)
     {
-        byte[] onnx = ModelFile.ExtractOnnx(args.Required("model"));
+        string modelPath = Inputs.File(args, "model", "Model", "Pass a model zip written by 'ffr train'.");
+        string outDir = args.Required("out");
+        Outputs.Writable("out", outDir, folder: true);
         IReadOnlyList<string> paths = args.Values("image");
-        foreach (string path in paths.Where(p => !File.Exists(p)))
+        foreach (string path in paths)
         {
-            throw new UserErrorException($"Image '{path}' was not found.");
+            if (!File.Exists(path))
+            {
+                throw new UserErrorException(Directory.Exists(path) ? $"Image '{path}' is a folder; pass image files." : $"Image '{path}' was not found.");
+            }
         }
 
+        var options = new RiseOptions { Masks = args.Int("masks", 1000, 1, 1_000_000), Seed = args.Int("seed", 0) };
         RgbImage[] images = paths.Select(RgbImage.Load).ToArray();
-        IReadOnlyList<SaliencyMap> maps = Rise.Explain(onnx, images, new RiseOptions { Masks = args.Int("masks", 1000), Seed = args.Int("seed", 0) });
-        string outDir = args.Required("out");
-        Directory.CreateDirectory(outDir);
+        IReadOnlyList<string> labels = Labels(modelPath);
+        IReadOnlyList<SaliencyMap> maps = Rise.Explain(ModelFile.ExtractOnnx(modelPath), images, options);
+        string[] names = UniqueNames(paths);
         for (int i = 0; i < images.Length; i++)
         {
             SaliencyMap map = maps[i];
             for (int k = 0; k < map.PerClass.Count; k++)
             {
-                string file = Path.Combine(outDir, $"{Path.GetFileNameWithoutExtension(paths[i])}.class{k}.png");
-                map.Overlay(images[i], k).SavePng(file);
+                map.Overlay(images[i], k).SavePng(Path.Combine(outDir, $"{names[i]}.{FileSafe(labels[k])}.png"));
             }
 
-            context.Out.WriteLine($"{paths[i]}: predicted class {map.PredictedClass} (p = {map.Probabilities[map.PredictedClass]:0.000}); {map.PerClass.Count} overlays in {outDir}");
+            context.Out.WriteLine($"{paths[i]}: predicted {labels[map.PredictedClass]} (p = {map.Probabilities[map.PredictedClass]:0.000}); {map.PerClass.Count} overlays in {outDir} as {names[i]}.<class>.png");
         }
 
         return 0;
+    }
+
+    /// <summary>The class labels of the model, in the network's output order.</summary>
+    private static IReadOnlyList<string> Labels(string modelPath)
+    {
+        var ml = new MLContext(seed: 0);
+        ITransformer model = ml.Model.LoadChecked(modelPath, out DataViewSchema inputSchema);
+        try
+        {
+            return ModelFile.Labels(model, inputSchema);
+        }
+        finally
+        {
+            (model as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>The images' file names without extension; names that repeat get -2, -3, ... so that no overlay overwrites another.</summary>
+    internal static string[] UniqueNames(IReadOnlyList<string> paths)
+    {
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var names = new string[paths.Count];
+        for (int i = 0; i < paths.Count; i++)
+        {
+            string name = FileSafe(Path.GetFileNameWithoutExtension(paths[i]));
+            string unique = name;
+            for (int n = 2; !used.Add(unique); n++)
+            {
+                unique = $"{name}-{n}";
+            }
+
+            names[i] = unique;
+        }
+
+        return names;
+    }
+
+    private static string FileSafe(string text)
+    {
+        char[] invalid = Path.GetInvalidFileNameChars();
+        return new string(text.Select(c => invalid.Contains(c) || c == '\\' ? '_' : c).ToArray());
     }
 }

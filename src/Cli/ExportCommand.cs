@@ -1,3 +1,4 @@
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Training;
 
 namespace Ffr.MLNet.Cli;
@@ -17,10 +18,10 @@ internal sealed class ExportCommand : Command
 
     public override int Run(Arguments args, CliContext context)
     {
-        byte[] onnx = ModelFile.ExtractOnnx(args.Required("model"));
         string path = args.Required("onnx");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllBytes(path, onnx);
+        Outputs.Writable("onnx", path);
+        byte[] onnx = ModelFile.ExtractOnnx(Inputs.File(args, "model", "Model", "Pass a model zip written by 'ffr train'."));
+        AtomicFile.WriteAllBytes(path, onnx);
         context.Out.WriteLine($"Wrote {path} ({onnx.Length / 1024.0:0.0} KB): input 'Ffr.Pixels' [batch, 3 x H x W] planar RGB in 0..255, outputs 'Score' and 'Ffr.PredictedIndex'.");
         return 0;
     }

@@ -5,7 +5,7 @@ using Ffr.MLNet.Training;
 
 namespace Ffr.MLNet.Cli;
 
-/// <summary>The command line's spelling of the libraries' enums.</summary>
+/// <summary>The command line's spelling of the libraries' enums, both ways.</summary>
 internal static class Names
 {
     public static readonly IReadOnlyDictionary<string, SyntheticStrategy> Strategies = new Dictionary<string, SyntheticStrategy>
@@ -28,13 +28,6 @@ internal static class Names
         ["train"] = DataSplit.Train, ["val"] = DataSplit.Val, ["test"] = DataSplit.Test,
     };
 
-    public static ImageManifest LoadManifest(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new UserErrorException($"Manifest '{path}' was not found. Pass a CSV with the header ImagePath,Label,Attribute,Source,Split (see 'ffr benchmark-data' for an example).");
-        }
-
-        return ImageManifest.Load(path);
-    }
+    /// <summary>The command-line spelling of a strategy: none, usb, asb or ffr.</summary>
+    public static string Format(SyntheticStrategy strategy) => Strategies.First(p => p.Value == strategy).Key;
 }

@@ -19,11 +19,11 @@ internal sealed class PlanCommand : Command
         new OptionSpec("out", "Folder for generation-plan.jsonl and generation-plan.csv.", Required: true),
         new OptionSpec("template", "Prompt template with {label} and {phrase}.", Default: "a photo of a {label} {phrase}"),
         new OptionSpec("seed", "Seed of the per-image generator seeds.", Default: "0"),
-    };
+    }.Concat(Inputs.ManifestOptions).ToArray();
 
     public override int Run(Arguments args, CliContext context)
     {
-        ImageManifest manifest = Names.LoadManifest(args.Required("manifest"));
+        (ImageManifest manifest, _) = Inputs.Manifest(args, context);
         SyntheticStrategy strategy = args.Enum("strategy", SyntheticStrategy.Ffr, Names.Strategies);
         var ml = new MLContext(seed: 0);
         var report = ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Real));

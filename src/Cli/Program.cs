@@ -1,6 +1,8 @@
+using System.Runtime.InteropServices;
 using Ffr.MLNet.Cli;
 
 using var cancellation = new CancellationTokenSource();
+bool terminated = false;
 Console.CancelKeyPress += (_, e) =>
 {
     if (!cancellation.IsCancellationRequested)
@@ -11,4 +13,17 @@ Console.CancelKeyPress += (_, e) =>
     }
 };
 
-return CliApp.Run(args, new CliContext(Console.Out, Console.Error, !Console.IsOutputRedirected, cancellation.Token));
+// SIGTERM (docker stop, kill, a job scheduler) stops the same way as Ctrl+C: after the current step, files whole.
+using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    terminated = true;
+    if (!cancellation.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("Terminated: stopping after the current step...");
+        cancellation.Cancel();
+    }
+});
+
+int code = CliApp.Run(args, new CliContext(Console.Out, Console.Error, !Console.IsOutputRedirected, cancellation.Token));
+return code == CliApp.Cancelled && terminated ? CliApp.Terminated : code;

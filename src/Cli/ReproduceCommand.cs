@@ -2,6 +2,7 @@ using System.Globalization;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Datasets;
 using Ffr.MLNet.Experiments;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Manifests;
 using Ffr.MLNet.Training;
 using Microsoft.ML;
@@ -29,9 +30,9 @@ internal sealed class ReproduceCommand : Command
     public override int Run(Arguments args, CliContext context)
     {
         string outDir = Path.GetFullPath(args.Value("out") ?? "ffr-reproduce");
-        Directory.CreateDirectory(outDir);
-        IReadOnlyList<double> biasRates = args.Doubles("bias-rates", new[] { 0.95, 0.99, 0.999 });
-        IReadOnlyList<int> severities = args.Ints("severities", new[] { 3 });
+        Outputs.Writable("out", outDir, folder: true);
+        IReadOnlyList<double> biasRates = args.Doubles("bias-rates", new[] { 0.95, 0.99, 0.999 }, 0.5, 1, exclusive: true);
+        IReadOnlyList<int> severities = args.Ints("severities", new[] { 3 }, 0, 5);
         IReadOnlyList<int> seeds = args.Ints("seeds", new[] { 0, 1, 2 });
         SyntheticStrategy[] strategies = Split(args.Values("strategies"), "none,usb,asb,ffr").Select(s => Lookup(Names.Strategies, s, "strategies")).ToArray();
         TrainingMethod[] methods = Split(args.Values("methods"), "erm,resample,groupdro,dfr").Select(s => Lookup(Names.Methods, s, "methods")).ToArray();
@@ -58,7 +59,7 @@ internal sealed class ReproduceCommand : Command
                                 continue;
                             }
 
-                            runner ??= Runner(outDir, biasRate, severity, seed, args.Int("majority-per-class", 1000));
+                            runner ??= Runner(outDir, biasRate, severity, seed, args.Int("majority-per-class", 1000, 1, 100_000));
                             string label = string.Create(CultureInfo.InvariantCulture, $"[{index}/{total}] r={biasRate} s={severity} seed={seed} {cell.Name}");
                             FfrTrainerOptions options = Schedules.Apply(args, new FfrTrainerOptions
                             {
@@ -77,7 +78,7 @@ internal sealed class ReproduceCommand : Command
 
         List<ExperimentResult> all = ResultsTable.Read(csv);
         ResultsTable.WriteCharts(all, outDir);
-        File.WriteAllText(Path.Combine(outDir, "results.md"), ResultsTable.ToMarkdown(all, chartFolder: string.Empty));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "results.md"), ResultsTable.ToMarkdown(all, chartFolder: string.Empty));
         context.Out.WriteLine(ResultsTable.ToMarkdown(all));
         context.Out.WriteLine($"{all.Count} cells in {csv}; this run took {watch.Elapsed.TotalMinutes:0.0} min.");
         return 0;

@@ -1,4 +1,5 @@
 using Ffr.MLNet.Experiments;
+using Ffr.MLNet.IO;
 
 namespace Ffr.MLNet.Cli;
 
@@ -26,10 +27,7 @@ internal sealed class ResultsCommand : Command
         var origin = new Dictionary<ExperimentCell, string>();
         foreach (string csv in args.Values("csv").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)))
         {
-            if (!File.Exists(csv))
-            {
-                throw new UserErrorException($"Results file '{csv}' was not found. Pass the results.csv that 'ffr reproduce --out <folder>' wrote in its folder.");
-            }
+            Inputs.Require(csv, "Results file", "Pass the results.csv that 'ffr reproduce --out <folder>' wrote in its folder.");
 
             foreach (ExperimentResult result in ResultsTable.Read(csv))
             {
@@ -48,11 +46,12 @@ internal sealed class ResultsCommand : Command
         }
 
         string page = Path.GetFullPath(args.Required("page"));
+        Outputs.Writable("page", page);
         string chartFolder = (args.Value("charts") ?? "results").Replace('\\', '/').TrimEnd('/');
         string pageFolder = Path.GetDirectoryName(page)!;
         IReadOnlyList<string> charts = ResultsTable.WriteCharts(results, Path.Combine(pageFolder, chartFolder));
         string before = File.Exists(page) ? File.ReadAllText(page) : string.Empty;
-        File.WriteAllText(page, ResultsTable.ReplaceGenerated(before, ResultsTable.ToMarkdown(results, chartFolder)));
+        AtomicFile.WriteAllText(page, ResultsTable.ReplaceGenerated(before, ResultsTable.ToMarkdown(results, chartFolder)));
         context.Out.WriteLine($"Wrote {results.Count} cells to {page} and {charts.Count} charts to {Path.Combine(pageFolder, chartFolder)}.");
         return 0;
     }

@@ -16,27 +16,17 @@ internal static class Schedules
 
     public static FfrTrainerOptions Apply(Arguments args, FfrTrainerOptions options)
     {
-        if (args.IntOrNull("epochs") is int epochs)
+        if (args.IntOrNull("epochs", 1, 10_000) is int epochs)
         {
-            Check("epochs", epochs);
             options.Pretraining.Epochs = epochs;
             options.Training.Epochs = epochs;
         }
 
-        if (args.IntOrNull("fine-tuning-epochs") is int fineTuning)
+        if (args.IntOrNull("fine-tuning-epochs", 1, 10_000) is int fineTuning)
         {
-            Check("fine-tuning-epochs", fineTuning);
             options.FineTuning.Epochs = fineTuning;
         }
 
         return options;
-    }
-
-    private static void Check(string name, int value)
-    {
-        if (value < 1)
-        {
-            throw new UserErrorException($"--{name} must be at least 1; got {value}.");
-        }
     }
 }

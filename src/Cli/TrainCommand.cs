@@ -1,4 +1,5 @@
 using Ffr.MLNet.Experiments;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Training;
 using Microsoft.ML;
 
@@ -18,23 +19,43 @@ internal sealed class TrainCommand : Command
         new OptionSpec("method", "erm, resample, groupdro or dfr.", Default: "erm"),
         new OptionSpec("model-out", "The model zip to write (the summary goes beside it, .summary.json).", Required: true),
         new OptionSpec("architecture", "smallcnn, resnet18, resnet34 or resnet50.", Default: "smallcnn"),
-        new OptionSpec("image-size", "Side of the square network input.", Default: "32"),
+        new OptionSpec("image-size", $"Side of the square network input, {FfrTrainerOptions.MinImageSize} to {FfrTrainerOptions.MaxImageSize}.", Default: "32"),
         new OptionSpec("seed", "Seed of the weights, order and selection.", Default: "0"),
         new OptionSpec("checkpoint-dir", "Folder for a checkpoint after each epoch; an existing checkpoint is resumed."),
-    }.Concat(Schedules.Options).ToArray();
+        new OptionSpec("images-per-subgroup", "Synthetic images per subgroup for ASB and FFR (default: the USB total / subgroups)."),
+        new OptionSpec("allow-shortfall", "Train with what the synthetic pool holds when it is short of the budget (a warning per short subgroup).", IsFlag: true),
+    }.Concat(Schedules.Options).Concat(Inputs.ManifestOptions).ToArray();
 
     public override int Run(Arguments args, CliContext context)
     {
         string modelOut = args.Required("model-out");
-        var ml = new MLContext(seed: 0);
-        var runner = new ExperimentRunner(ml, Names.LoadManifest(args.Required("manifest")));
-        FfrTrainerOptions options = TrainerOptions(args, context, "train");
-        using FfrImageClassificationTransformer model = runner.Train(options);
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(modelOut))!);
-        ml.Model.Save(model, runner.InputSchema, modelOut);
         string summaryPath = Path.ChangeExtension(modelOut, ".summary.json");
-        File.WriteAllText(summaryPath, model.Summary.ToJson());
+        FfrTrainerOptions options = TrainerOptions(args, context, "train");
+        Outputs.Writable("model-out", modelOut);
+        if (options.CheckpointDirectory is string checkpoints)
+        {
+            Outputs.Writable("checkpoint-dir", checkpoints, folder: true);
+        }
+
+        var ml = new MLContext(seed: 0);
+        (Manifests.ImageManifest manifest, IReadOnlyList<string> warnings) = Inputs.Manifest(args, context);
+        var runner = new ExperimentRunner(ml, manifest);
+        var allWarnings = warnings.ToList();
+        if (EmptySubgroupWarning(runner) is string empty)
+        {
+            context.Error.WriteLine("Warning: " + empty);
+            allWarnings.Add(empty);
+        }
+
+        using FfrImageClassificationTransformer model = runner.Train(options);
+        model.Summary.Warnings.InsertRange(0, allWarnings);
+        foreach (string warning in model.Summary.Warnings.Skip(allWarnings.Count))
+        {
+            context.Error.WriteLine("Warning: " + warning);
+        }
+
+        ml.Model.SaveAtomically(model, runner.InputSchema, modelOut);
+        AtomicFile.WriteAllText(summaryPath, model.Summary.ToJson());
         PhaseSummary last = model.Summary.Phases[^1];
         context.Out.WriteLine($"Kept {last.Name} epoch {last.BestEpoch} (validation worst-group accuracy {last.BestValidationWorstGroupAccuracy:0.000}); {model.Summary.Seconds:0} s.");
         context.Out.WriteLine($"Wrote {modelOut} and {summaryPath}.");
@@ -43,16 +64,30 @@ internal sealed class TrainCommand : Command
 
     internal static FfrTrainerOptions TrainerOptions(Arguments args, CliContext context, string label)
     {
+        var strategy = args.Enum("strategy", Budgets.SyntheticStrategy.Ffr, Names.Strategies);
+        if (args.Value("images-per-subgroup") is not null && strategy is not (Budgets.SyntheticStrategy.Asb or Budgets.SyntheticStrategy.Ffr))
+        {
+            throw new UserErrorException($"--images-per-subgroup applies to --strategy asb and ffr only; {Names.Format(strategy)} {(strategy == Budgets.SyntheticStrategy.Usb ? "tops every subgroup up to the largest" : "adds no synthetic images")}.");
+        }
+
         return Schedules.Apply(args, new FfrTrainerOptions
         {
-            Strategy = args.Enum("strategy", Budgets.SyntheticStrategy.Ffr, Names.Strategies),
+            Strategy = strategy,
             Method = args.Enum("method", TrainingMethod.Erm, Names.Methods),
             Architecture = args.Enum("architecture", Networks.NetworkArchitecture.SmallCnn, Names.Architectures),
-            ImageSize = args.Int("image-size", 32),
+            ImageSize = args.Int("image-size", 32, FfrTrainerOptions.MinImageSize, FfrTrainerOptions.MaxImageSize),
             Seed = args.Int("seed", 0),
             CheckpointDirectory = args.Value("checkpoint-dir"),
+            ImagesPerSubgroup = args.IntOrNull("images-per-subgroup", 1, int.MaxValue),
+            AllowPoolShortfall = args.Flag("allow-shortfall"),
             Progress = new ProgressPrinter(context, label),
             CancellationToken = context.Cancellation,
         });
     }
+
+    /// <summary>Subgroups (label x attribute) without real training images, and what each method does with them.</summary>
+    private static string? EmptySubgroupWarning(ExperimentRunner runner) =>
+        runner.TrainingReport.EmptySubgroups.Count == 0 ? null : $"{runner.TrainingReport.EmptySubgroups.Count} subgroup(s) have no real training images: {string.Join(", ", runner.TrainingReport.EmptySubgroups)}. "
+            + "ERM, Resample and GroupDRO learn nothing about them from real data (Resample never draws them, GroupDRO has no loss for them); "
+            + "DFR still fits its last layer on their validation images; with usb, asb or ffr the synthetic pool's images of them are their only training images.";
 }

@@ -69,7 +69,7 @@ public sealed class SyntheticBudgetPlan
     /// <summary>Plans the synthetic budget of <paramref name="strategy"/> for the real data of <paramref name="real"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A non-positive images-per-subgroup budget.</exception>
     /// <exception cref="ArgumentException">The real data is empty or has one class; the pool has labels or attribute values the real data lacks; a budget given for None or USB.</exception>
-    /// <exception cref="InvalidOperationException">The pool is short and <see cref="SyntheticBudgetOptions.AllowShortfall"/> is false; the message lists every short subgroup.</exception>
+    /// <exception cref="SyntheticShortfallException">The pool is short and <see cref="SyntheticBudgetOptions.AllowShortfall"/> is false; the message lists every short subgroup.</exception>
     public static SyntheticBudgetPlan Create(SubgroupReport real, SyntheticStrategy strategy, SyntheticBudgetOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(real);
@@ -133,7 +133,7 @@ public sealed class SyntheticBudgetPlan
         if (!options.AllowShortfall && plan.Shortfalls.Count > 0)
         {
             string list = string.Join("; ", plan.Shortfalls.Select(s => $"{s.Key}: {s.Missing} missing ({s.Available} available, {s.Needed} needed)"));
-            throw new InvalidOperationException(
+            throw new SyntheticShortfallException(plan,
                 $"The synthetic pool is short for {strategy} in {plan.Shortfalls.Count} subgroup(s): {list}. Generate the missing images, lower ImagesPerSubgroup, or set AllowShortfall to use what exists.");
         }
 

@@ -42,12 +42,12 @@ public static class AtomicFile
         catch (IOException ex)
         {
             TryDelete(temp);
-            throw new IOException($"Could not write '{full}': {ex.Message} The previous file, if any, is unchanged.", ex);
+            throw new IOException($"Could not write '{full}': {Reason(ex, temp)}. The previous file, if any, is unchanged.", ex);
         }
         catch (UnauthorizedAccessException ex)
         {
             TryDelete(temp);
-            throw new UnauthorizedAccessException($"Could not write '{full}': the folder is not writable ({ex.Message}). The previous file, if any, is unchanged.", ex);
+            throw new UnauthorizedAccessException($"Could not write '{full}': the folder is not writable ({Reason(ex, temp)}). The previous file, if any, is unchanged.", ex);
         }
         catch
         {
@@ -115,11 +115,11 @@ public static class AtomicFile
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new UnauthorizedAccessException($"The folder '{full}' is not writable: {ex.Message}", ex);
+            throw new UnauthorizedAccessException($"The folder '{full}' is not writable ({Reason(ex, probe)}).", ex);
         }
         catch (IOException ex)
         {
-            throw new IOException($"Files cannot be created in the folder '{full}': {ex.Message}", ex);
+            throw new IOException($"Files cannot be created in the folder '{full}' ({Reason(ex, probe)}).", ex);
         }
     }
 
@@ -183,6 +183,10 @@ public static class AtomicFile
             return false;
         }
     }
+
+    /// <summary>The system's reason without the name of our temporary file, which means nothing to the reader.</summary>
+    private static string Reason(Exception ex, string temporary) =>
+        ex.Message.Replace($" : '{temporary}'", string.Empty, StringComparison.Ordinal).Replace($"'{temporary}'", "a temporary file", StringComparison.Ordinal).TrimEnd('.', ' ');
 
     private static void TryDelete(string path)
     {

@@ -20,8 +20,8 @@ public sealed class ExperimentRunner
     private readonly ITransformer _labelKey;
     private readonly IDataView _train;
     private readonly IDataView _validation;
-    private readonly IDataView _test;
     private readonly IDataView _pool;
+    private readonly ITransformer _evaluationKey;
 
     /// <summary>Prepares the manifest's splits (Label mapped to a key fitted on the real training rows).</summary>
     public ExperimentRunner(MLContext mlContext, ImageManifest manifest)
@@ -34,8 +34,13 @@ public sealed class ExperimentRunner
         _labelKey = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(train);
         _train = _labelKey.Transform(train);
         _validation = _labelKey.Transform(manifest.ToDataView(DataSplit.Val));
-        _test = _labelKey.Transform(manifest.ToDataView(DataSplit.Test));
         _pool = _labelKey.Transform(manifest.ToDataView(DataSplit.Train, SampleSource.Synthetic));
+
+        // Evaluation compares label text, so its key may hold more labels than training saw: the training
+        // labels in their key order, then any label that only the other splits have.
+        string[] labels = manifest.Select(DataSplit.Train, SampleSource.Real).Concat(manifest.Rows).Select(r => r.Label).Distinct(StringComparer.Ordinal).ToArray();
+        IDataView keyData = mlContext.Data.LoadFromEnumerable(labels.Select(l => new LabelText { Label = l }).ToList());
+        _evaluationKey = mlContext.Transforms.Conversion.MapValueToKey("Label", keyData: keyData).Fit(train);
         TrainingReport = mlContext.Data.AnalyzeSubgroups(train);
     }
 
@@ -77,12 +82,12 @@ public sealed class ExperimentRunner
     /// <summary>Subgroup evaluation of any model (trained here, or loaded from a file) on the test split.</summary>
     public SubgroupEvaluation Evaluate(ITransformer model, DataSplit split = DataSplit.Test, int resamples = 1000)
     {
-        IDataView data = split switch
-        {
-            DataSplit.Test => _test,
-            DataSplit.Val => _validation,
-            _ => _train,
-        };
+        IDataView data = _evaluationKey.Transform(_manifest.ToDataView(split, split == DataSplit.Train ? SampleSource.Real : null));
         return _mlContext.MulticlassClassification.EvaluateSubgroups(model.Transform(data), trainingReport: TrainingReport, resamples: resamples, seed: 0);
+    }
+
+    private sealed class LabelText
+    {
+        public string Label { get; set; } = string.Empty;
     }
 }

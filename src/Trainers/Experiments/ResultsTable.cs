@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ffr.MLNet.Budgets;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Training;
 using MathNet.Numerics.Statistics;
 
@@ -14,22 +15,30 @@ public static class ResultsTable
 {
     private const string Header = "biasRate,severity,strategy,method,seed,worstGroupAccuracy,balancedAccuracy,accuracy,validationWorstGroupAccuracy,seconds";
 
-    /// <summary>Appends one result to a CSV file, writing the header first when the file is new.</summary>
+    /// <summary>
+    /// Adds one result to a CSV file, writing the header first when the file is new. The file is
+    /// replaced atomically (<see cref="AtomicFile"/>), so a kill or a full disk never leaves a torn
+    /// line: the file holds either the results before or the results after.
+    /// </summary>
     public static void Append(string path, ExperimentResult result)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(result);
-        bool fresh = !File.Exists(path) || new FileInfo(path).Length == 0;
-        using var writer = new StreamWriter(path, append: true, new UTF8Encoding(false));
-        if (fresh)
+        string before = File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+        if (before.Length == 0)
         {
-            writer.Write(Header + "\n");
+            before = Header + "\n";
+        }
+        else if (!before.EndsWith('\n'))
+        {
+            before += "\n";
         }
 
-        writer.Write(Line(result) + "\n");
+        AtomicFile.WriteAllText(path, before + Line(result) + "\n");
     }
 
     /// <summary>Reads the results of a CSV file written by <see cref="Append"/>; an absent file has none.</summary>
+    /// <exception cref="InvalidDataException">The file is not a results file, or a field is not a valid value; the message names the file, the line and the column.</exception>
     public static List<ExperimentResult> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -47,9 +56,10 @@ public static class ResultsTable
 
         if (lines[0] != Header)
         {
-            throw new InvalidDataException($"'{path}' is not a results file: its header is '{lines[0]}', expected '{Header}'. Use another --out folder or delete the file.");
+            throw new InvalidDataException($"'{path}' is not a results file: its header is '{Shorten(lines[0])}', expected '{Header}'. Use another --out folder or delete the file.");
         }
 
+        string[] columns = Header.Split(',');
         for (int i = 1; i < lines.Length; i++)
         {
             if (lines[i].Length == 0)
@@ -58,17 +68,54 @@ public static class ResultsTable
             }
 
             string[] f = lines[i].Split(',');
-            if (f.Length != 10)
+            if (f.Length != columns.Length)
             {
-                throw new InvalidDataException($"'{path}' line {i + 1} has {f.Length} fields; expected 10. Delete the line to recompute that cell.");
+                throw new InvalidDataException($"'{path}' line {i + 1} has {f.Length} fields; expected {columns.Length}. Delete the line to recompute that cell.");
             }
 
-            static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
-            var cell = new ExperimentCell(D(f[0]), int.Parse(f[1], CultureInfo.InvariantCulture), Enum.Parse<SyntheticStrategy>(f[2], true), Enum.Parse<TrainingMethod>(f[3], true), int.Parse(f[4], CultureInfo.InvariantCulture));
-            results.Add(new ExperimentResult(cell, D(f[5]), D(f[6]), D(f[7]), D(f[8]), D(f[9])));
+            var field = new FieldReader(path, i + 1, columns, f);
+            var cell = new ExperimentCell(field.Double(0, 0, 1), field.Int(1, 0), field.Name(2, Enum.GetValues<SyntheticStrategy>()), field.Name(3, Enum.GetValues<TrainingMethod>()), field.Int(4, int.MinValue));
+            results.Add(new ExperimentResult(cell, field.Double(5, 0, 1), field.Double(6, 0, 1), field.Double(7, 0, 1), field.Double(8, 0, 1), field.Double(9, 0, double.MaxValue)));
         }
 
         return results;
+    }
+
+    private static string Shorten(string text) => text.Length <= 120 ? text : text[..120] + "...";
+
+    /// <summary>Parses the fields of one results line; a bad field is named by file, line and column.</summary>
+    private readonly struct FieldReader(string path, int line, string[] columns, string[] fields)
+    {
+        public double Double(int index, double min, double max)
+        {
+            string text = fields[index];
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= min && value <= max
+                ? value
+                : throw Bad(index, max == double.MaxValue ? $"a number of at least {min}" : $"a number from {min} to {max}");
+        }
+
+        public int Int(int index, int min) =>
+            int.TryParse(fields[index], NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min
+                ? value
+                : throw Bad(index, min == int.MinValue ? "a whole number" : $"a whole number of at least {min}");
+
+        public TEnum Name<TEnum>(int index, TEnum[] values)
+            where TEnum : struct, Enum
+        {
+            string text = fields[index].Trim();
+            foreach (TEnum value in values)
+            {
+                if (string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+
+            throw Bad(index, "one of " + string.Join(", ", values.Select(v => v.ToString().ToLowerInvariant())));
+        }
+
+        private InvalidDataException Bad(int index, string expected) =>
+            new($"'{path}' line {line}, column '{columns[index]}': '{Shorten(fields[index])}' is not {expected}. Fix the value, or delete the line to recompute that cell.");
     }
 
     /// <summary>

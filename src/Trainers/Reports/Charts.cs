@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ffr.MLNet.Evaluation;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Training;
 using SkiaSharp;
 
@@ -177,10 +178,8 @@ public static class Charts
             body(canvas, new SKRect(70, 50, width - LegendWidth, height - 110));
         }
 
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        Directory.CreateDirectory(directory!);
         using SKData data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        File.WriteAllBytes(path, data.ToArray());
+        AtomicFile.WriteAllBytes(path, data.AsSpan());
     }
 
     private static void Axes(SKCanvas canvas, SKRect plot, string title, double min, double max)

@@ -16,7 +16,10 @@ internal static class Dfr
 {
     private const int Iterations = 1000;
 
-    public static DfrSummary Apply(ImageNetwork network, Device device, ValidationData validation, FfrTrainerOptions options, int seed)
+    /// <summary>The phase name in progress reports.</summary>
+    public const string PhaseName = "dfr";
+
+    public static DfrSummary Apply(ImageNetwork network, Device device, ValidationData validation, FfrTrainerOptions options, int seed, TrainingClock clock)
     {
         using var scope = NewDisposeScope();
         Tensor features = Features(network, validation.Images, device);
@@ -40,12 +43,29 @@ internal static class Dfr
             second.AddRange(members.Skip(half));
         }
 
+        // Progress: one round per strength C, then the final fit; a step per balanced subset.
+        int rounds = options.DfrRegularization.Length + 1;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        void Report(int round, int subset, double c, double? heldOut)
+        {
+            options.CancellationToken.ThrowIfCancellationRequested();
+            int done = (round - 1) * options.DfrSubsets + subset;
+            int total = rounds * options.DfrSubsets;
+            TimeSpan remaining = done == 0 ? TimeSpan.Zero : watch.Elapsed / done * (total - done);
+            options.Progress?.Report(new TrainingProgress(PhaseName, round, rounds, subset, options.DfrSubsets, double.NaN, heldOut, null, clock.Elapsed, remaining)
+            {
+                Detail = round < rounds ? FormattableString.Invariant($"last layer, C = {c}") : FormattableString.Invariant($"final last layer, C = {c}"),
+            });
+        }
+
         double bestC = options.DfrRegularization[0];
         double bestHeldOut = double.NegativeInfinity;
-        foreach (double c in options.DfrRegularization)
+        for (int round = 1; round < rounds; round++)
         {
-            (Tensor w, Tensor b) = FitAveraged(z, labels, groups, first, classes, c, options.DfrSubsets, StableSeed.Combine(seed, 0xDF1), out _);
+            double c = options.DfrRegularization[round - 1];
+            (Tensor w, Tensor b) = FitAveraged(z, labels, groups, first, classes, c, options.DfrSubsets, StableSeed.Combine(seed, 0xDF1), out _, s => Report(round, s, c, null));
             double heldOut = second.Count == 0 ? double.NaN : WorstGroup(z, w, b, labels, groups, second, validation.GroupCount);
+            Report(round, options.DfrSubsets, c, heldOut);
             if (heldOut > bestHeldOut)
             {
                 bestHeldOut = heldOut;
@@ -53,7 +73,7 @@ internal static class Dfr
             }
         }
 
-        (Tensor weight, Tensor bias) = FitAveraged(z, labels, groups, Enumerable.Range(0, labels.Length).ToList(), classes, bestC, options.DfrSubsets, StableSeed.Combine(seed, 0xDF2), out int perGroup);
+        (Tensor weight, Tensor bias) = FitAveraged(z, labels, groups, Enumerable.Range(0, labels.Length).ToList(), classes, bestC, options.DfrSubsets, StableSeed.Combine(seed, 0xDF2), out int perGroup, s => Report(rounds, s, bestC, null));
 
         // logits = W (x - mean) / std + b = (W / std) x + (b - W mean / std)
         using (no_grad())
@@ -87,7 +107,7 @@ internal static class Dfr
     }
 
     /// <summary>Averages the layers fitted on <paramref name="subsets"/> random group-balanced subsets of <paramref name="rows"/>.</summary>
-    private static (Tensor Weight, Tensor Bias) FitAveraged(Tensor z, int[] labels, int[] groups, List<int> rows, int classes, double c, int subsets, int seed, out int perGroup)
+    private static (Tensor Weight, Tensor Bias) FitAveraged(Tensor z, int[] labels, int[] groups, List<int> rows, int classes, double c, int subsets, int seed, out int perGroup, Action<int> subsetDone)
     {
         var byGroup = rows.GroupBy(r => groups[r]).Select(g => g.ToArray()).ToArray();
         perGroup = byGroup.Min(g => g.Length);
@@ -107,6 +127,7 @@ internal static class Dfr
             (Tensor w, Tensor b) = FitL1Logistic(z, labels, subset, classes, c);
             weight += w;
             bias += b;
+            subsetDone(s + 1);
         }
 
         return (weight / subsets, bias / subsets);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Composition;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Manifests;
 using Ffr.MLNet.Networks;
 using Ffr.MLNet.Onnx;
@@ -88,9 +89,7 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         }
 
         // The shape does not depend on the weights or the class count: compose the same chain around a placeholder graph.
-        int size = _options.ImageSize ?? FfrTrainerDefaults.ImageSize;
-        byte[] placeholder = OnnxExport.Placeholder(2, size, size);
-        return ScoringPipeline.Estimator(_mlContext, placeholder, _options.ImageColumnName, isPath, size, new[] { "a", "b" }).GetOutputSchema(inputSchema);
+        return ScoringPipeline.OutputShape(_mlContext, inputSchema, _options.ImageColumnName, isPath, _options.ImageSize ?? FfrTrainerDefaults.ImageSize);
     }
 
     /// <summary>Trains on <paramref name="input"/> (the real training data).</summary>
@@ -101,7 +100,12 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         FfrTrainerOptions o = _options;
         using IChannel log = _context.Environment.Start("FfrImageClassificationTrainer");
 
-        // 1. Schema and data checks, before any training.
+        // 1. Schema and data checks, before any training; a checkpoint folder must be writable now, not after the first epoch.
+        if (o.CheckpointDirectory is string checkpointFolder)
+        {
+            AtomicFile.EnsureWritableFolder(checkpointFolder);
+        }
+
         string[] labels = TrainingInputs.Labels(input.Schema, o.LabelColumnName, "training data");
         if (labels.Length < 2)
         {
@@ -193,7 +197,7 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
 
             if (o.Method == TrainingMethod.Dfr)
             {
-                summary.Dfr = Dfr.Apply(network, device, val, o, seed);
+                summary.Dfr = Dfr.Apply(network, device, val, o, seed, clock);
                 log.Info(MessageSensitivity.None, FormattableString.Invariant($"DFR: C = {summary.Dfr.Regularization}, validation worst-group {summary.Dfr.ValidationWorstGroupAccuracy:0.000}"));
             }
 
@@ -230,6 +234,12 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         if (first.Width != first.Height)
         {
             throw new InvalidDataException($"Image '{rows[0].ImagePath}' is {first.Width}x{first.Height}; without ImageSize the images must be square. Set ImageSize to resize them.");
+        }
+
+        if (first.Width is < FfrTrainerOptions.MinImageSize or > FfrTrainerOptions.MaxImageSize)
+        {
+            throw new InvalidDataException(
+                $"Image '{rows[0].ImagePath}' is {first.Width}x{first.Height}; without ImageSize the network takes the images' own size, which must be from {FfrTrainerOptions.MinImageSize} to {FfrTrainerOptions.MaxImageSize}. Set ImageSize to resize them.");
         }
 
         return first.Width;

@@ -1,3 +1,4 @@
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Networks;
 using Ffr.MLNet.Onnx;
 using Microsoft.ML;
@@ -11,7 +12,8 @@ namespace Ffr.MLNet.Training;
 /// It scores through a chain of ML.NET's own transformers (the network runs in OnnxTransformer from
 /// embedded ONNX bytes) and saves as that chain, so <c>mlContext.Model.Save</c> writes a standard
 /// model that a fresh MLContext loads with no code of ours. It also keeps the TorchSharp network
-/// for explanations and feature extraction; dispose it to free that native memory.
+/// for explanations and feature extraction. Dispose it when done: that frees the network's native
+/// memory and deletes the temporary file OnnxTransformer keeps the network in.
 /// </summary>
 public sealed class FfrImageClassificationTransformer : ITransformer, IDisposable
 {
@@ -53,11 +55,11 @@ public sealed class FfrImageClassificationTransformer : ITransformer, IDisposabl
     /// <inheritdoc />
     public bool IsRowToRowMapper => _chain.IsRowToRowMapper;
 
-    /// <summary>Writes the network as an ONNX file, for ONNX Runtime or any other runtime.</summary>
+    /// <summary>Writes the network as an ONNX file, atomically, for ONNX Runtime or any other runtime.</summary>
     public void ExportOnnx(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        File.WriteAllBytes(path, _onnx);
+        AtomicFile.WriteAllBytes(path, _onnx);
     }
 
     /// <inheritdoc />
@@ -72,10 +74,14 @@ public sealed class FfrImageClassificationTransformer : ITransformer, IDisposabl
     /// <summary>Saves the ML.NET chain (what <c>mlContext.Model.Save</c> calls).</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => _chain.Save(ctx);
 
-    /// <summary>Frees the TorchSharp network; scoring through ML.NET keeps working.</summary>
+    /// <summary>
+    /// Frees the TorchSharp network and the scoring chain: ML.NET's OnnxTransformer keeps the network in a
+    /// temporary file until it is disposed. Save the model before disposing it; it cannot score afterwards.
+    /// </summary>
     public void Dispose()
     {
         _network?.Dispose();
         _network = null;
+        (_chain as IDisposable)?.Dispose();
     }
 }

@@ -37,7 +37,13 @@ public sealed class FfrTrainerOptions
     /// <value>The default value is <see cref="NetworkArchitecture.SmallCnn"/>.</value>
     public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.SmallCnn;
 
-    /// <summary>Side of the square network input; images of another size are resized.</summary>
+    /// <summary>The smallest <see cref="ImageSize"/>: 8 pixels.</summary>
+    public const int MinImageSize = 8;
+
+    /// <summary>The largest <see cref="ImageSize"/>: 1024 pixels (a batch of 64 such images takes 800 MB as floats before the network's activations).</summary>
+    public const int MaxImageSize = 1024;
+
+    /// <summary>Side of the square network input; images of another size are resized. From <see cref="MinImageSize"/> to <see cref="MaxImageSize"/>.</summary>
     /// <value>The default value is 32. Null keeps the images' own size (they must then all be the same).</value>
     public int? ImageSize { get; set; } = FfrTrainerDefaults.ImageSize;
 
@@ -119,9 +125,9 @@ public sealed class FfrTrainerOptions
         Pretraining.Validate("Pretraining");
         FineTuning.Validate("FineTuning");
         Training.Validate("Training");
-        if (ImageSize is < 8)
+        if (ImageSize is < MinImageSize or > MaxImageSize)
         {
-            throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, "ImageSize must be at least 8 pixels, or null to keep the images' size.");
+            throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, $"ImageSize must be from {MinImageSize} to {MaxImageSize} pixels, or null to keep the images' size.");
         }
 
         if (Mean is not { Length: 3 } || Std is not { Length: 3 } || Std.Any(s => !(s > 0)))

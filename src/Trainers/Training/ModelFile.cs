@@ -1,5 +1,8 @@
 using System.IO.Compression;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Ffr.MLNet.Training;
 
@@ -7,22 +10,40 @@ namespace Ffr.MLNet.Training;
 public static class ModelFile
 {
     /// <summary>
+    /// The class labels a classifier predicts, in key order: the key values of its <c>PredictedLabel</c>
+    /// output for <paramref name="inputSchema"/> (the schema saved with the model).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The model has no <c>PredictedLabel</c> key column with text key values.</exception>
+    public static IReadOnlyList<string> Labels(ITransformer model, DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        DataViewSchema output = model.GetOutputSchema(inputSchema);
+        DataViewSchema.Column? predicted = output.GetColumnOrNull("PredictedLabel");
+        if (predicted is not { Type: KeyDataViewType } column || !column.HasKeyValues())
+        {
+            throw new InvalidDataException("The model has no PredictedLabel key column with label names; pass a classifier trained by 'ffr train' or the Ffr trainer.");
+        }
+
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        column.GetKeyValues(ref names);
+        return names.DenseValues().Select(n => n.ToString()).ToArray();
+    }
+
+    /// <summary>
     /// The ONNX network embedded in a model zip written by <c>mlContext.Model.Save</c> (the bytes
     /// OnnxTransformer keeps), for ONNX Runtime or any other runtime.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a folder.</exception>
     /// <exception cref="InvalidDataException">The file is not a model zip, or holds no Ffr.MLNet network.</exception>
     public static byte[] ExtractOnnx(string modelPath)
     {
         ArgumentNullException.ThrowIfNull(modelPath);
-        if (!File.Exists(modelPath))
-        {
-            throw new FileNotFoundException($"Model '{modelPath}' was not found. Pass a model zip written by 'ffr train' or mlContext.Model.Save.", modelPath);
-        }
-
+        string full = InputFile.Require(modelPath, "Model", "Pass a model zip written by 'ffr train' or mlContext.Model.Save.");
         try
         {
-            using ZipArchive zip = ZipFile.OpenRead(modelPath);
+            using ZipArchive zip = ZipFile.OpenRead(full);
             foreach (ZipArchiveEntry entry in zip.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))
             {
                 using var stream = new MemoryStream();
@@ -55,9 +76,9 @@ public static class ModelFile
                 }
             }
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or IOException and not FileNotFoundException)
         {
-            throw new InvalidDataException($"'{modelPath}' is not a model zip: {ex.Message}", ex);
+            throw new InvalidDataException($"Model '{modelPath}' is not a model zip, or it is truncated or damaged ({ex.Message}). Train or save the model again.", ex);
         }
 
         throw new InvalidDataException($"'{modelPath}' holds no Ffr.MLNet network (no ONNX model with input '{OnnxExport.InputName}'). Pass a model written by 'ffr train'.");

@@ -23,10 +23,34 @@ internal static class ScoringPipeline
     private const int HashBits = 30;
 
     public static ITransformer Build(MLContext mlContext, IDataView trainingInput, byte[] onnx, string imageColumnName, bool isPath, int imageSize, IReadOnlyList<string> labels) =>
-        Estimator(mlContext, onnx, imageColumnName, isPath, imageSize, labels).Fit(trainingInput);
+        Estimator(mlContext, onnx, imageColumnName, isPath, imageSize, labels, out _).Fit(trainingInput);
 
-    /// <summary>The chain before fitting (what the trainer's GetOutputSchema asks for its shape).</summary>
-    public static IEstimator<ITransformer> Estimator(MLContext mlContext, byte[] onnx, string imageColumnName, bool isPath, int imageSize, IReadOnlyList<string> labels)
+    /// <summary>
+    /// The output shape of the chain for <paramref name="inputSchema"/> (what the trainer's GetOutputSchema
+    /// answers), composed around a placeholder network of the same input size. The placeholder's
+    /// OnnxTransformer is disposed before returning, so no temporary model file stays behind.
+    /// </summary>
+    public static SchemaShape OutputShape(MLContext mlContext, SchemaShape inputSchema, string imageColumnName, bool isPath, int imageSize)
+    {
+        byte[] placeholder = OnnxExport.Placeholder(2, imageSize, imageSize);
+        IEstimator<ITransformer> chain = Estimator(mlContext, placeholder, imageColumnName, isPath, imageSize, new[] { "a", "b" }, out IEstimator<ITransformer> onnxStep);
+        try
+        {
+            return chain.GetOutputSchema(inputSchema);
+        }
+        finally
+        {
+            // ApplyOnnxModel's estimator holds its transformer (and the temporary file) from the start;
+            // fitting it on an empty view of the right column hands that transformer out to be disposed.
+            SchemaDefinition definition = SchemaDefinition.Create(typeof(PixelsRow));
+            definition[nameof(PixelsRow.Pixels)].ColumnName = OnnxExport.InputName;
+            definition[OnnxExport.InputName].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3 * imageSize * imageSize);
+            (onnxStep.Fit(mlContext.Data.LoadFromEnumerable(new List<PixelsRow>(), definition)) as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>The chain before fitting; <paramref name="onnxStep"/> is its ApplyOnnxModel step.</summary>
+    private static IEstimator<ITransformer> Estimator(MLContext mlContext, byte[] onnx, string imageColumnName, bool isPath, int imageSize, IReadOnlyList<string> labels, out IEstimator<ITransformer> onnxStep)
     {
         IEstimator<ITransformer> steps;
         var temporaries = new List<string> { OnnxExport.InputName, OnnxExport.IndexName, IndexKey, PredictedText };
@@ -45,8 +69,9 @@ internal static class ScoringPipeline
         var hash = new HashingEstimator.ColumnOptions(IndexKey, OnnxExport.IndexName, numberOfBits: HashBits, combine: true);
         IDataView lookup = Lookup(mlContext, hash, labels.Count, labels);
         IDataView keyData = mlContext.Data.LoadFromEnumerable(labels.Select(l => new LabelRow { Label = l }).ToList());
+        onnxStep = mlContext.Transforms.ApplyOnnxModel(new[] { OnnxExport.ScoreName, OnnxExport.IndexName }, new[] { OnnxExport.InputName }, new MemoryStream(onnx), mlContext.GpuDeviceId, mlContext.FallbackToCpu);
         IEstimator<ITransformer> chain = steps
-            .Append(mlContext.Transforms.ApplyOnnxModel(new[] { OnnxExport.ScoreName, OnnxExport.IndexName }, new[] { OnnxExport.InputName }, new MemoryStream(onnx), mlContext.GpuDeviceId, mlContext.FallbackToCpu))
+            .Append(onnxStep)
             .Append(mlContext.Transforms.Conversion.Hash(new[] { hash }))
             .Append(mlContext.Transforms.Conversion.MapValue(PredictedText, lookup, lookup.Schema[nameof(CodeRow.Code)], lookup.Schema[nameof(CodeRow.Label)], IndexKey))
             .Append(mlContext.Transforms.Conversion.MapValueToKey("PredictedLabel", PredictedText, keyData: keyData))
@@ -87,6 +112,11 @@ internal static class ScoringPipeline
         public uint Code { get; set; }
 
         public string Label { get; set; } = string.Empty;
+    }
+
+    private sealed class PixelsRow
+    {
+        public float[] Pixels { get; set; } = Array.Empty<float>();
     }
 
     private sealed class LabelRow

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Ffr.MLNet.Budgets;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Manifests;
 
 namespace Ffr.MLNet.Generation;
@@ -61,7 +62,6 @@ public sealed class GenerationPlan
     public (string JsonlPath, string CsvPath) Write(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        Directory.CreateDirectory(folder);
         string jsonl = Path.Combine(folder, "generation-plan.jsonl");
         string csv = Path.Combine(folder, "generation-plan.csv");
         var json = new StringBuilder();
@@ -72,8 +72,8 @@ public sealed class GenerationPlan
             table.Append(Csv.Format(new[] { item.Label, item.Attribute, item.Index.ToString(CultureInfo.InvariantCulture), item.Prompt, item.Seed.ToString(CultureInfo.InvariantCulture), item.FileName })).Append('\n');
         }
 
-        File.WriteAllText(jsonl, json.ToString(), new UTF8Encoding(false));
-        File.WriteAllText(csv, table.ToString(), new UTF8Encoding(false));
+        AtomicFile.WriteAllText(jsonl, json.ToString());
+        AtomicFile.WriteAllText(csv, table.ToString());
         return (jsonl, csv);
     }
 

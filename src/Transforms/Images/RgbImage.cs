@@ -1,3 +1,4 @@
+using Ffr.MLNet.IO;
 using SkiaSharp;
 
 namespace Ffr.MLNet.Images;
@@ -99,8 +100,8 @@ public sealed class RgbImage
         return data.ToArray();
     }
 
-    /// <summary>Writes the image as a PNG file.</summary>
-    public void SavePng(string path) => File.WriteAllBytes(path, EncodePng());
+    /// <summary>Writes the image as a PNG file, atomically (<see cref="AtomicFile"/>).</summary>
+    public void SavePng(string path) => AtomicFile.WriteAllBytes(path, EncodePng());
 
     /// <summary>A resized copy (bilinear with mipmaps when shrinking); the same image when the size already matches.</summary>
     public RgbImage Resize(int width, int height)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Images;
 using Microsoft.ML;
 
@@ -15,13 +16,14 @@ namespace Ffr.MLNet.Manifests;
 /// </summary>
 public sealed class ImageManifest
 {
-    private ImageManifest(string baseDirectory, IReadOnlyList<string> extraColumns, IReadOnlyList<ImageRow> rows, IReadOnlyList<ManifestIssue> skipped, IReadOnlyList<string> warnings)
+    private ImageManifest(string baseDirectory, IReadOnlyList<string> extraColumns, IReadOnlyList<ImageRow> rows, IReadOnlyList<ManifestIssue> skipped, IReadOnlyList<ManifestIssue> notices)
     {
         BaseDirectory = baseDirectory;
         ExtraColumns = extraColumns;
         Rows = rows;
         Skipped = skipped;
-        Warnings = warnings;
+        Notices = notices;
+        Warnings = notices.GroupBy(n => n.Kind).Select(g => Warning(g.Key, g.ToArray())).ToArray();
     }
 
     /// <summary>The folder relative paths are resolved against (the manifest's folder).</summary>
@@ -36,7 +38,15 @@ public sealed class ImageManifest
     /// <summary>Rows left out because <see cref="ManifestLoadOptions.SkipInvalidRows"/> was set: one issue per problem.</summary>
     public IReadOnlyList<ManifestIssue> Skipped { get; }
 
-    /// <summary>Things kept but worth knowing (grayscale images when not filtered).</summary>
+    /// <summary>
+    /// Rows kept but worth knowing about, one per row: grayscale images among RGB ones when
+    /// <see cref="ManifestLoadOptions.FilterGrayscale"/> is off (<see cref="ManifestIssueKind.GrayscaleImage"/>), and
+    /// paths that lead outside the manifest's folder (<see cref="ManifestIssueKind.OutsideManifestFolder"/>: they are
+    /// read, but the manifest stops working when its folder is moved or copied alone).
+    /// </summary>
+    public IReadOnlyList<ManifestIssue> Notices { get; }
+
+    /// <summary>The <see cref="Notices"/> as sentences, one per kind, saying what to do about them.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>The rows of one split and, optionally, one source.</summary>
@@ -49,36 +59,48 @@ public sealed class ImageManifest
         ArgumentNullException.ThrowIfNull(rows);
         ImageRow[] list = rows.ToArray();
         string[] extra = list.SelectMany(r => r.Extra.Keys).Distinct(StringComparer.Ordinal).ToArray();
-        return new ImageManifest(baseDirectory, extra, list, Array.Empty<ManifestIssue>(), Array.Empty<string>());
+        return new ImageManifest(baseDirectory, extra, list, Array.Empty<ManifestIssue>(), Array.Empty<ManifestIssue>());
     }
 
     /// <summary>Loads and validates a CSV manifest.</summary>
     /// <exception cref="FileNotFoundException">The manifest does not exist.</exception>
-    /// <exception cref="InvalidDataException">The header lacks a required column, or a row has the wrong number of fields.</exception>
+    /// <exception cref="IOException">The path is a folder.</exception>
+    /// <exception cref="InvalidDataException">The file is empty or has no rows, the header lacks a required column or names one twice, or a row has the wrong number of fields.</exception>
     /// <exception cref="ManifestValidationException">Rows are invalid and <see cref="ManifestLoadOptions.SkipInvalidRows"/> is false.</exception>
     public static ImageManifest Load(string manifestPath, ManifestLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(manifestPath);
         options ??= new ManifestLoadOptions();
-        if (!File.Exists(manifestPath))
+        string full = InputFile.Require(manifestPath, "Manifest", "Pass the path of a CSV file with the header ImagePath,Label,Attribute,Source,Split.");
+        string baseDirectory = Path.GetDirectoryName(full)!;
+        List<(int Line, string[] Fields)> records;
+        using (var reader = new StreamReader(full, Encoding.UTF8))
         {
-            throw new FileNotFoundException($"Manifest '{manifestPath}' was not found. Pass the path of a CSV file with the header ImagePath,Label,Attribute,Source,Split.", manifestPath);
+            records = Csv.Read(reader).ToList();
         }
 
-        string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
-        using var reader = new StreamReader(manifestPath, Encoding.UTF8);
-        List<(int Line, string[] Fields)> records = Csv.Read(reader).ToList();
         if (records.Count == 0)
         {
             throw new InvalidDataException($"Manifest '{manifestPath}' is empty; its first line must be the header ImagePath,Label,Attribute,Source,Split.");
         }
 
         string[] header = records[0].Fields.Select(h => h.Trim()).ToArray();
+        foreach (IGrouping<string, int> twice in Enumerable.Range(0, header.Length).GroupBy(i => header[i], StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            throw new InvalidDataException(
+                $"Manifest '{manifestPath}' names the column '{twice.Key}' {twice.Count()} times (columns {string.Join(" and ", twice.Select(i => i + 1))} of the header); rename or remove all but one, so that no value is silently ignored.");
+        }
+
         string[] missing = ManifestDefaults.Required.Where(r => !header.Contains(r, StringComparer.Ordinal)).ToArray();
         if (missing.Length > 0)
         {
             throw new InvalidDataException(
                 $"Manifest '{manifestPath}' lacks the column(s) {string.Join(", ", missing)}; its header is '{string.Join(",", header)}'. The header must hold ImagePath,Label,Attribute,Source,Split (names are case-sensitive).");
+        }
+
+        if (records.Count == 1)
+        {
+            throw new InvalidDataException($"Manifest '{manifestPath}' has a header but no rows; add one row per image (ImagePath,Label,Attribute,Source,Split).");
         }
 
         int Index(string name) => Array.IndexOf(header, name);
@@ -105,7 +127,7 @@ public sealed class ImageManifest
             candidates.Add(new Candidate(line, relative, fields[label].Trim(), fields[attribute].Trim(), fields[source].Trim(), fields[split].Trim(), extra));
         }
 
-        return Validate($"Manifest '{manifestPath}'", baseDirectory, extraColumns, candidates, issues, options);
+        return Validate($"Manifest '{manifestPath}'", baseDirectory, extraColumns, candidates, issues, options, checkFolder: true);
     }
 
     /// <summary>
@@ -142,10 +164,10 @@ public sealed class ImageManifest
             throw new InvalidDataException($"Image folder '{root}' holds no images under <label>/<attribute>/ (looked for {string.Join(", ", ManifestDefaults.ImageExtensions)}).");
         }
 
-        return Validate($"Image folder '{root}'", Path.GetFullPath(root), Array.Empty<string>(), candidates, new List<ManifestIssue>(), options);
+        return Validate($"Image folder '{root}'", Path.GetFullPath(root), Array.Empty<string>(), candidates, new List<ManifestIssue>(), options, checkFolder: false);
     }
 
-    /// <summary>Writes the manifest as CSV, paths relative to the CSV's folder; in-memory images must be saved first.</summary>
+    /// <summary>Writes the manifest as CSV, atomically, paths relative to the CSV's folder; in-memory images must be saved first.</summary>
     public void Save(string manifestPath)
     {
         ArgumentNullException.ThrowIfNull(manifestPath);
@@ -160,7 +182,7 @@ public sealed class ImageManifest
                 .Concat(ExtraColumns.Select(c => row.Extra.GetValueOrDefault(c, string.Empty))))).Append('\n');
         }
 
-        File.WriteAllText(manifestPath, sb.ToString(), new UTF8Encoding(false));
+        AtomicFile.WriteAllText(manifestPath, sb.ToString());
     }
 
     /// <summary>
@@ -182,7 +204,7 @@ public sealed class ImageManifest
 
     private sealed record Candidate(int Line, string Path, string Label, string Attribute, string Source, string Split, IReadOnlyDictionary<string, string> Extra);
 
-    private static ImageManifest Validate(string what, string baseDirectory, IReadOnlyList<string> extraColumns, List<Candidate> candidates, List<ManifestIssue> issues, ManifestLoadOptions options)
+    private static ImageManifest Validate(string what, string baseDirectory, IReadOnlyList<string> extraColumns, List<Candidate> candidates, List<ManifestIssue> issues, ManifestLoadOptions options, bool checkFolder)
     {
         var rows = new ImageRow?[candidates.Count];
         var rowIssues = new ConcurrentDictionary<int, ManifestIssue>();
@@ -207,11 +229,12 @@ public sealed class ImageManifest
                 Attribute = c.Attribute,
                 Source = ImageRow.ParseSource(c.Source)!.Value,
                 Split = ImageRow.ParseSplit(c.Split)!.Value,
+                Line = c.Line,
                 Extra = c.Extra,
             };
         });
 
-        var warnings = new List<string>();
+        var notices = new List<ManifestIssue>();
         bool anyColour = grayscale.Values.Any(g => !g);
         int[] grayRows = grayscale.Where(g => g.Value).Select(g => g.Key).Order().ToArray();
         if (anyColour && grayRows.Length > 0)
@@ -228,8 +251,16 @@ public sealed class ImageManifest
 
             if (!options.FilterGrayscale)
             {
-                warnings.Add($"{grayRows.Length} grayscale image(s) among RGB ones were kept: {string.Join(", ", grayRows.Take(10).Select(i => candidates[i].Path))}{(grayRows.Length > 10 ? ", ..." : string.Empty)}. Set FilterGrayscale to leave them out.");
+                notices.AddRange(grayRows.Select(i => new ManifestIssue(candidates[i].Line, candidates[i].Path, ManifestIssueKind.GrayscaleImage, $"'{candidates[i].Path}' is grayscale among RGB images; it was kept.")));
             }
+        }
+
+        if (checkFolder)
+        {
+            string inside = Path.TrimEndingDirectorySeparator(baseDirectory) + Path.DirectorySeparatorChar;
+            notices.AddRange(Enumerable.Range(0, rows.Length)
+                .Where(i => rows[i] is ImageRow row && !row.ImagePath.StartsWith(inside, StringComparison.Ordinal))
+                .Select(i => new ManifestIssue(candidates[i].Line, candidates[i].Path, ManifestIssueKind.OutsideManifestFolder, $"'{candidates[i].Path}' is outside the manifest's folder; it was read from '{rows[i]!.ImagePath}'.")));
         }
 
         // Synthetic labels and attributes must exist among the real rows.
@@ -255,7 +286,16 @@ public sealed class ImageManifest
             throw new ManifestValidationException(what, issues);
         }
 
-        return new ImageManifest(baseDirectory, extraColumns, rows.Where(r => r is not null).ToArray()!, issues, warnings);
+        return new ImageManifest(baseDirectory, extraColumns, rows.Where(r => r is not null).ToArray()!, issues, notices);
+    }
+
+    /// <summary>One sentence for the notices of one kind, in the library's terms.</summary>
+    private static string Warning(ManifestIssueKind kind, ManifestIssue[] notices)
+    {
+        string examples = string.Join(", ", notices.Take(10).Select(n => n.Line > 0 ? $"'{n.ImagePath}' (line {n.Line})" : $"'{n.ImagePath}'")) + (notices.Length > 10 ? ", ..." : string.Empty);
+        return kind == ManifestIssueKind.GrayscaleImage
+            ? $"{notices.Length} grayscale image(s) among RGB ones were kept: {examples}. Set FilterGrayscale to leave them out."
+            : $"{notices.Length} image path(s) lead outside the manifest's folder: {examples}. They are read, but the manifest stops working when its folder is moved or copied alone; keep images under the manifest's folder to avoid that.";
     }
 
     private static ManifestIssue? CheckFields(Candidate c)

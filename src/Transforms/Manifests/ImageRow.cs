@@ -49,6 +49,9 @@ public sealed record ImageRow
     /// <summary>The pixels, when the image is held in memory; null when it is read from <see cref="ImagePath"/>.</summary>
     public RgbImage? Image { get; init; }
 
+    /// <summary>The manifest line the row was read from (1 is the header); 0 for a row not read from a manifest file.</summary>
+    public int Line { get; init; }
+
     /// <summary>Extra manifest columns, kept as they were.</summary>
     public IReadOnlyDictionary<string, string> Extra { get; init; } = EmptyExtra;
 

@@ -26,6 +26,9 @@ public enum ManifestIssueKind
 
     /// <summary>A synthetic row whose label or attribute no real row has.</summary>
     UnknownSubgroupValue,
+
+    /// <summary>A path that leads outside the manifest's folder (through <c>..</c> or an absolute path): read, but worth knowing.</summary>
+    OutsideManifestFolder,
 }
 
 /// <summary>One problem found on load.</summary>
@@ -44,11 +47,37 @@ public sealed class ManifestValidationException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ManifestValidationException(string source, IReadOnlyList<ManifestIssue> issues)
-        : base($"{source} has {issues.Count} invalid row(s):{Environment.NewLine}{string.Join(Environment.NewLine, issues.Select(i => "  " + i))}{Environment.NewLine}Fix them, or load with SkipInvalidRows = true to leave them out (their count and paths are reported).")
+        : base($"{Describe(source, issues)}{Environment.NewLine}Fix them, or load with SkipInvalidRows = true to leave them out (their count and paths are reported).")
     {
+        What = source;
         Issues = issues;
     }
 
+    /// <summary>What was loaded: "Manifest 'path'" or "Image folder 'path'".</summary>
+    public string What { get; }
+
     /// <summary>Every problem found.</summary>
     public IReadOnlyList<ManifestIssue> Issues { get; }
+
+    /// <summary>"Manifest 'x' has 2 invalid row(s):" and <see cref="List"/>: the message without its advice.</summary>
+    public static string Describe(string source, IReadOnlyList<ManifestIssue> issues)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(issues);
+        return $"{source} has {issues.Count} invalid row(s):{Environment.NewLine}{List(issues)}";
+    }
+
+    /// <summary>One indented line per problem, at most 50, then how many more.</summary>
+    public static string List(IReadOnlyList<ManifestIssue> issues)
+    {
+        ArgumentNullException.ThrowIfNull(issues);
+        const int shown = 50;
+        IEnumerable<string> lines = issues.Take(shown).Select(i => "  " + i);
+        if (issues.Count > shown)
+        {
+            lines = lines.Append($"  ... and {issues.Count - shown} more");
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
 }

@@ -114,8 +114,9 @@ public sealed class FfrTrainerBehaviourTests
 
         FfrTrainerOptions second = Quick(SyntheticStrategy.None, TrainingMethod.GroupDro);
         second.CheckpointDirectory = dir;
-        var ex = Assert.Throws<InvalidOperationException>(() => ml.MulticlassClassification.Trainers.Ffr(pool, validation, second).Fit(train));
-        Assert.EndsWith("was made with other options or data, so training cannot resume from it. Delete it, or choose another CheckpointDirectory.", ex.Message);
+        var ex = Assert.Throws<CheckpointException>(() => ml.MulticlassClassification.Trainers.Ffr(pool, validation, second).Fit(train));
+        Assert.Equal(CheckpointProblem.OtherOptions, ex.Problem);
+        Assert.EndsWith("was made with other options or data, so training cannot resume from it. Delete it, or choose another checkpoint folder.", ex.Message);
     }
 
     [Fact]

@@ -79,8 +79,9 @@ public sealed class TrainingSetComposerTests
     public void Compose_ShortPool_ListsTheSubgroups()
     {
         ImageRow[] small = Data.Value.SyntheticPool.Where(r => !(r.Label == "bag" && r.Attribute == "red")).ToArray();
-        var ex = Assert.Throws<InvalidOperationException>(() => TrainingSetComposer.Compose(_ml.Data, Data.Value.Train, small, SyntheticStrategy.Usb));
+        var ex = Assert.Throws<SyntheticShortfallException>(() => TrainingSetComposer.Compose(_ml.Data, Data.Value.Train, small, SyntheticStrategy.Usb));
         Assert.Contains("bag|red: 96 missing (0 available, 96 needed)", ex.Message);
+        Assert.Equal(96, Assert.Single(ex.Plan.Shortfalls).Missing);
     }
 
     [Fact]

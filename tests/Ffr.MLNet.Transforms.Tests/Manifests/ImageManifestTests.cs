@@ -111,7 +111,54 @@ public sealed class ImageManifestTests : IDisposable
 
         ImageManifest manifest = ImageManifest.Load(path);
         Assert.Equal(2, manifest.Rows.Count);
-        Assert.StartsWith("1 grayscale image(s) among RGB ones were kept: gray.png.", Assert.Single(manifest.Warnings));
+        Assert.Equal("1 grayscale image(s) among RGB ones were kept: 'gray.png' (line 3). Set FilterGrayscale to leave them out.", Assert.Single(manifest.Warnings));
+        ManifestIssue notice = Assert.Single(manifest.Notices);
+        Assert.Equal((3, "gray.png", ManifestIssueKind.GrayscaleImage), (notice.Line, notice.ImagePath, notice.Kind));
+    }
+
+    [Fact]
+    public void Load_ValidManifest_RowsKnowTheirLines()
+    {
+        ImageManifest manifest = ImageManifest.Load(_dir.Text("m.csv", GoodImages()));
+        Assert.Equal(new[] { 2, 3, 4, 5 }, manifest.Rows.Select(r => r.Line));
+        Assert.Empty(manifest.Notices);
+    }
+
+    [Fact]
+    public void Load_HeaderNamesAColumnTwice_NamesBothPositions()
+    {
+        _dir.Png("a.png", 200, 10, 10);
+        string path = _dir.Text("m.csv", "ImagePath,Label,Attribute,Source,Split,Label\na.png,cat,indoor,real,train,dog\n");
+        var ex = Assert.Throws<InvalidDataException>(() => ImageManifest.Load(path));
+        Assert.Equal($"Manifest '{path}' names the column 'Label' 2 times (columns 2 and 6 of the header); rename or remove all but one, so that no value is silently ignored.", ex.Message);
+    }
+
+    [Fact]
+    public void Load_HeaderOnly_SaysItHasNoRows()
+    {
+        string path = _dir.Text("m.csv", "ImagePath,Label,Attribute,Source,Split\n");
+        var ex = Assert.Throws<InvalidDataException>(() => ImageManifest.Load(path));
+        Assert.Equal($"Manifest '{path}' has a header but no rows; add one row per image (ImagePath,Label,Attribute,Source,Split).", ex.Message);
+    }
+
+    [Fact]
+    public void Load_AFolderInsteadOfTheCsv_SaysItIsAFolder()
+    {
+        var ex = Assert.Throws<IOException>(() => ImageManifest.Load(_dir.Path));
+        Assert.StartsWith($"Manifest '{_dir.Path}' is a folder, not a file.", ex.Message);
+    }
+
+    [Fact]
+    public void Load_PathLeavingTheManifestFolder_IsReadWithANotice()
+    {
+        _dir.Png("images/a.png", 200, 10, 10);
+        _dir.Png("images/b.png", 10, 200, 10);
+        string path = _dir.Text("lists/m.csv", "ImagePath,Label,Attribute,Source,Split\n../images/a.png,cat,indoor,real,train\n../images/b.png,dog,indoor,real,train\n");
+        ImageManifest manifest = ImageManifest.Load(path);
+        Assert.Equal(2, manifest.Rows.Count);
+        Assert.Equal(new[] { 2, 3 }, manifest.Notices.Select(n => n.Line));
+        Assert.All(manifest.Notices, n => Assert.Equal(ManifestIssueKind.OutsideManifestFolder, n.Kind));
+        Assert.StartsWith("2 image path(s) lead outside the manifest's folder: '../images/a.png' (line 2), '../images/b.png' (line 3). They are read,", Assert.Single(manifest.Warnings));
     }
 
     [Fact]

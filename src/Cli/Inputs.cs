@@ -1,0 +1,68 @@
+using Ffr.MLNet.IO;
+using Ffr.MLNet.Manifests;
+
+namespace Ffr.MLNet.Cli;
+
+/// <summary>
+/// Input files named on the command line: a missing file or a folder is a command-line mistake
+/// (exit 2); the manifest options every manifest-reading command shares; the manifest's warnings
+/// printed in the tool's terms.
+/// </summary>
+internal static class Inputs
+{
+    /// <summary>--skip-invalid-rows and --filter-grayscale, for every command that reads a manifest.</summary>
+    public static readonly OptionSpec[] ManifestOptions =
+    {
+        new("skip-invalid-rows", "Leave invalid manifest rows out (each is listed) instead of stopping.", IsFlag: true),
+        new("filter-grayscale", "Treat grayscale images among RGB ones as invalid rows (the paper discards them).", IsFlag: true),
+    };
+
+    /// <summary>The full path of an existing file given with <c>--<paramref name="option"/></c>.</summary>
+    public static string File(Arguments args, string option, string what, string advice) => Require(args.Required(option), what, advice);
+
+    /// <summary>The full path of <paramref name="path"/>, an existing file given on the command line.</summary>
+    public static string Require(string path, string what, string advice)
+    {
+        try
+        {
+            return InputFile.Require(path, what, advice);
+        }
+        catch (IOException ex)
+        {
+            throw new UserErrorException(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Loads and validates the manifest of <c>--manifest</c> with the manifest options, prints what was
+    /// left out and every warning to the error stream, and returns the warnings (for summaries).
+    /// </summary>
+    public static (ImageManifest Manifest, IReadOnlyList<string> Warnings) Manifest(Arguments args, CliContext context, bool verifyImages = true)
+    {
+        string path = File(args, "manifest", "Manifest", "Pass a CSV with the header ImagePath,Label,Attribute,Source,Split (see 'ffr benchmark-data' for an example).");
+        ImageManifest manifest = ImageManifest.Load(path, new ManifestLoadOptions
+        {
+            SkipInvalidRows = args.Flag("skip-invalid-rows"), FilterGrayscale = args.Flag("filter-grayscale"), VerifyImages = verifyImages,
+        });
+        var warnings = new List<string>();
+        if (manifest.Skipped.Count > 0)
+        {
+            warnings.Add($"{manifest.Skipped.Count} invalid row(s) of manifest '{path}' were left out (--skip-invalid-rows):{Environment.NewLine}{ManifestValidationException.List(manifest.Skipped)}");
+        }
+
+        foreach (IGrouping<ManifestIssueKind, ManifestIssue> kind in manifest.Notices.GroupBy(n => n.Kind))
+        {
+            string examples = string.Join(", ", kind.Take(10).Select(n => $"'{n.ImagePath}' (line {n.Line})")) + (kind.Count() > 10 ? ", ..." : string.Empty);
+            warnings.Add(kind.Key == ManifestIssueKind.GrayscaleImage
+                ? $"{kind.Count()} grayscale image(s) among RGB ones were kept: {examples}. Pass --filter-grayscale to leave them out."
+                : $"{kind.Count()} image path(s) lead outside the manifest's folder: {examples}. They are read; keep images under the manifest's folder so that it can be moved or copied as a whole.");
+        }
+
+        foreach (string warning in warnings)
+        {
+            context.Error.WriteLine("Warning: " + warning);
+        }
+
+        return (manifest, warnings);
+    }
+}
