@@ -22,7 +22,7 @@ internal sealed class AnalyzeCommand : Command
     public override int Run(Arguments args, CliContext context)
     {
         (ImageManifest manifest, _) = Inputs.Manifest(args, context);
-        var ml = new MLContext(seed: 0);
+        var ml = context.NewMLContext();
         IReadOnlyList<ImageRow> real = manifest.Select(DataSplit.Train, SampleSource.Real);
         if (real.Count == 0)
         {

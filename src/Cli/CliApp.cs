@@ -1,7 +1,26 @@
+using Ffr.MLNet.IO;
+using Microsoft.ML;
+
 namespace Ffr.MLNet.Cli;
 
-/// <summary>Where a command writes, and whether the output is a terminal (progress bars) or redirected (plain lines).</summary>
-internal sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive, CancellationToken Cancellation);
+/// <summary>
+/// Where a command writes, whether the output is a terminal (progress bars) or redirected (plain lines),
+/// and the command's private folder for ML.NET's temporary files (deleted when the command ends).
+/// </summary>
+internal sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive, CancellationToken Cancellation, string? TemporaryFiles = null)
+{
+    /// <summary>The MLContext every command uses: seed 0, temporary files in the command's private folder.</summary>
+    public MLContext NewMLContext()
+    {
+        var ml = new MLContext(seed: 0);
+        if (TemporaryFiles is string folder)
+        {
+            ml.TempFilePath = folder;
+        }
+
+        return ml;
+    }
+}
 
 /// <summary>A subcommand: its options, its help, and what it runs.</summary>
 internal abstract class Command
@@ -64,10 +83,11 @@ internal static class CliApp
             return 0;
         }
 
+        using TemporaryFolder temporaryFiles = TemporaryFolder.Create();
         try
         {
             Arguments parsed = Arguments.Parse(command.Name, args.Skip(1).ToArray(), command.Options);
-            return command.Run(parsed, context);
+            return command.Run(parsed, context with { TemporaryFiles = temporaryFiles.Path });
         }
         catch (Exception ex)
         {

@@ -42,7 +42,7 @@ internal sealed class DemoCommand : Command
         var datasetOptions = new BenchmarkDatasetOptions { BiasRate = biasRate, Seed = seed, MajorityPerClass = args.Int("majority-per-class", 1000, 1, 100_000) };
         context.Out.WriteLine($"Writing the benchmark dataset (bias rate {biasRate}, synthetic signature severity {datasetOptions.SyntheticSeverity}) to {Path.Combine(outDir, "data")} ...");
         string manifestPath = BenchmarkDataset.Create(datasetOptions).WriteTo(Path.Combine(outDir, "data"));
-        var ml = new MLContext(seed: 0);
+        var ml = context.NewMLContext();
         var runner = new ExperimentRunner(ml, ImageManifest.Load(manifestPath, new ManifestLoadOptions { VerifyImages = false }));
         context.Out.WriteLine(runner.TrainingReport.ToTable());
         context.Out.WriteLine();

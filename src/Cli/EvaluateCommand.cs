@@ -26,7 +26,7 @@ internal sealed class EvaluateCommand : Command
     {
         string modelPath = Inputs.File(args, "model", "Model", $"Train one with 'ffr train --model-out {args.Required("model")} ...'.");
         DataSplit split = args.Enum("split", DataSplit.Test, Names.Splits);
-        var ml = new MLContext(seed: 0);
+        var ml = context.NewMLContext();
         (ImageManifest manifest, _) = Inputs.Manifest(args, context);
         ITransformer model = ml.Model.LoadChecked(modelPath, out DataViewSchema inputSchema);
         try

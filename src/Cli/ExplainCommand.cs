@@ -37,7 +37,7 @@ internal sealed class ExplainCommand : Command
 
         var options = new RiseOptions { Masks = args.Int("masks", 1000, 1, 1_000_000), Seed = args.Int("seed", 0) };
         RgbImage[] images = paths.Select(RgbImage.Load).ToArray();
-        IReadOnlyList<string> labels = Labels(modelPath);
+        IReadOnlyList<string> labels = Labels(context, modelPath);
         IReadOnlyList<SaliencyMap> maps = Rise.Explain(ModelFile.ExtractOnnx(modelPath), images, options);
         string[] names = UniqueNames(paths);
         for (int i = 0; i < images.Length; i++)
@@ -55,9 +55,9 @@ internal sealed class ExplainCommand : Command
     }
 
     /// <summary>The class labels of the model, in the network's output order.</summary>
-    private static IReadOnlyList<string> Labels(string modelPath)
+    private static IReadOnlyList<string> Labels(CliContext context, string modelPath)
     {
-        var ml = new MLContext(seed: 0);
+        var ml = context.NewMLContext();
         ITransformer model = ml.Model.LoadChecked(modelPath, out DataViewSchema inputSchema);
         try
         {

@@ -25,7 +25,7 @@ internal sealed class PlanCommand : Command
     {
         (ImageManifest manifest, _) = Inputs.Manifest(args, context);
         SyntheticStrategy strategy = args.Enum("strategy", SyntheticStrategy.Ffr, Names.Strategies);
-        var ml = new MLContext(seed: 0);
+        var ml = context.NewMLContext();
         var report = ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Real));
         var templates = new PromptTemplates();
         if (args.Value("template") is string template)

@@ -1,6 +1,11 @@
 using System.Runtime.InteropServices;
 using Ffr.MLNet.Cli;
 
+// ONNX Runtime 1.29+ sends usage telemetry from Linux and macOS too, and writes a session file (.ses) into the
+// temporary folder. A command-line tool that trains on private photographs does neither unless asked:
+// set ORT_DISABLE_TELEMETRY=0 to keep ONNX Runtime's default.
+NativeEnvironment.SetDefault("ORT_DISABLE_TELEMETRY", "1");
+
 using var cancellation = new CancellationTokenSource();
 bool terminated = false;
 Console.CancelKeyPress += (_, e) =>

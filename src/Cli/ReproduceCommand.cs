@@ -59,7 +59,7 @@ internal sealed class ReproduceCommand : Command
                                 continue;
                             }
 
-                            runner ??= Runner(outDir, biasRate, severity, seed, args.Int("majority-per-class", 1000, 1, 100_000));
+                            runner ??= Runner(context, outDir, biasRate, severity, seed, args.Int("majority-per-class", 1000, 1, 100_000));
                             string label = string.Create(CultureInfo.InvariantCulture, $"[{index}/{total}] r={biasRate} s={severity} seed={seed} {cell.Name}");
                             FfrTrainerOptions options = Schedules.Apply(args, new FfrTrainerOptions
                             {
@@ -84,7 +84,7 @@ internal sealed class ReproduceCommand : Command
         return 0;
     }
 
-    private static ExperimentRunner Runner(string outDir, double biasRate, int severity, int seed, int majorityPerClass)
+    private static ExperimentRunner Runner(CliContext context, string outDir, double biasRate, int severity, int seed, int majorityPerClass)
     {
         string folder = Path.Combine(outDir, "data", string.Create(CultureInfo.InvariantCulture, $"r{biasRate}-s{severity}-seed{seed}-m{majorityPerClass}"));
         string manifest = Path.Combine(folder, "manifest.csv");
@@ -93,7 +93,7 @@ internal sealed class ReproduceCommand : Command
             manifest = BenchmarkDataset.Create(new BenchmarkDatasetOptions { BiasRate = biasRate, SyntheticSeverity = severity, Seed = seed, MajorityPerClass = majorityPerClass }).WriteTo(folder);
         }
 
-        return new ExperimentRunner(new MLContext(seed: 0), ImageManifest.Load(manifest, new ManifestLoadOptions { VerifyImages = false }));
+        return new ExperimentRunner(context.NewMLContext(), ImageManifest.Load(manifest, new ManifestLoadOptions { VerifyImages = false }));
     }
 
     private static IEnumerable<string> Split(IReadOnlyList<string> values, string fallback) =>

@@ -27,7 +27,10 @@ internal sealed class ResultsCommand : Command
         var origin = new Dictionary<ExperimentCell, string>();
         foreach (string csv in args.Values("csv").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)))
         {
-            Inputs.Require(csv, "Results file", "Pass the results.csv that 'ffr reproduce --out <folder>' wrote in its folder.");
+            if (new FileInfo(Inputs.Require(csv, "Results file", "Pass the results.csv that 'ffr reproduce --out <folder>' wrote in its folder.")).Length == 0)
+            {
+                throw new InvalidDataException($"Results file '{csv}' is empty; pass a results.csv that 'ffr reproduce' wrote (its first line is the header).");
+            }
 
             foreach (ExperimentResult result in ResultsTable.Read(csv))
             {

@@ -37,7 +37,7 @@ internal sealed class TrainCommand : Command
             Outputs.Writable("checkpoint-dir", checkpoints, folder: true);
         }
 
-        var ml = new MLContext(seed: 0);
+        var ml = context.NewMLContext();
         (Manifests.ImageManifest manifest, IReadOnlyList<string> warnings) = Inputs.Manifest(args, context);
         var runner = new ExperimentRunner(ml, manifest);
         var allWarnings = warnings.ToList();

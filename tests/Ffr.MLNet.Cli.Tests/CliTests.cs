@@ -22,7 +22,22 @@ public sealed class CliData : IDisposable
             MajorityPerClass = 60, BiasRate = 0.95, ValidationPerSubgroup = 4, TestPerSubgroup = 5, SyntheticPerSubgroup = 60, Seed = 3,
         });
         SmallManifest = data.WriteTo(SmallFolder);
+        _model = new Lazy<string>(() =>
+        {
+            string model = Path.Combine(Folder, "trained", "model.zip");
+            var train = Ffr.Run("train", "--manifest", SmallManifest, "--strategy", "none", "--model-out", model, "--epochs", "1", "--checkpoint-dir", CheckpointFolder);
+            Assert.True(train.Code == 0, train.Error);
+            return model;
+        });
     }
+
+    private readonly Lazy<string> _model;
+
+    /// <summary>A small model (None-ERM, one epoch) trained on <see cref="SmallManifest"/> once, for the tests that read a model.</summary>
+    public string Model => _model.Value;
+
+    /// <summary>The checkpoint folder of that training (<c>train --strategy none --epochs 1 --checkpoint-dir</c>).</summary>
+    public string CheckpointFolder => Path.Combine(Folder, "trained", "checkpoints");
 
     public string Folder { get; }
 
@@ -125,8 +140,18 @@ public sealed class CliTests
         string image = Directory.GetFiles(Path.Combine(_data.SmallFolder, "test", "bag", "red")).First();
         var explain = Ffr.Run("explain", "--model", model, "--image", image, "--out", overlays, "--masks", "200");
         Assert.True(explain.Code == 0, explain.Error);
-        Assert.Equal(4, Directory.GetFiles(overlays, "*.png").Length);
-        Assert.Contains("predicted class", explain.Output);
+        string stem = Path.GetFileNameWithoutExtension(image);
+        Assert.Equal(new[] { "bag", "sneaker", "trouser", "tshirt" }.Select(l => $"{stem}.{l}.png"), Directory.GetFiles(overlays, "*.png").Select(Path.GetFileName).Order());
+        Assert.Matches("predicted (bag|sneaker|trouser|tshirt) \\(p = ", explain.Output);
+
+        // Two images with one file name (from two folders): no overlay overwrites another.
+        string twin = Path.Combine(_data.Folder, "out", "twin", Path.GetFileName(image));
+        Directory.CreateDirectory(Path.GetDirectoryName(twin)!);
+        File.Copy(Directory.GetFiles(Path.Combine(_data.SmallFolder, "test", "bag", "blue")).First(), twin, overwrite: true);
+        string both = Path.Combine(_data.Folder, "out", "rise-twins");
+        Assert.Equal(0, Ffr.Run("explain", "--model", model, "--image", image, twin, "--out", both, "--masks", "50").Code);
+        Assert.Equal(8, Directory.GetFiles(both, "*.png").Length);
+        Assert.True(File.Exists(Path.Combine(both, $"{stem}-2.bag.png")));
 
         string onnx = Path.Combine(_data.Folder, "out", "model.onnx");
         var export = Ffr.Run("export", "--model", model, "--onnx", onnx);
@@ -181,9 +206,18 @@ public sealed class CliTests
     [InlineData(new[] { "analyze", "--manifest", "/nowhere/m.csv" }, 2, "ffr analyze: Manifest '/nowhere/m.csv' was not found.")]
     [InlineData(new[] { "analyze", "--manifest", "x.csv", "--colour", "red" }, 2, "ffr analyze: Unknown option '--colour' for 'ffr analyze'.")]
     [InlineData(new[] { "evaluate", "--model", "/nowhere/model.zip", "--manifest", "m.csv" }, 2, "ffr evaluate: Model '/nowhere/model.zip' was not found.")]
-    [InlineData(new[] { "export", "--model", "/nowhere/model.zip", "--onnx", "x.onnx" }, 1, "ffr export: Model '/nowhere/model.zip' was not found.")]
-    [InlineData(new[] { "benchmark-data", "--out", "/tmp/ffr-x", "--bias-rate", "abc" }, 2, "ffr benchmark-data: --bias-rate 'abc' is not a number.")]
-    [InlineData(new[] { "benchmark-data", "--out", "/tmp/ffr-x", "--bias-rate", "1.5" }, 1, "ffr benchmark-data: BiasRate must be above 0.5 and below 1")]
+    [InlineData(new[] { "export", "--model", "/nowhere/model.zip", "--onnx", "/tmp/ffr-x.onnx" }, 2, "ffr export: Model '/nowhere/model.zip' was not found.")]
+    [InlineData(new[] { "evaluate", "--model", "/tmp", "--manifest", "m.csv" }, 2, "ffr evaluate: Model '/tmp' is a folder, not a file.")]
+    [InlineData(new[] { "analyze", "--manifest", "/tmp" }, 2, "ffr analyze: Manifest '/tmp' is a folder, not a file.")]
+    [InlineData(new[] { "benchmark-data", "--out", "/tmp/ffr-x", "--bias-rate", "abc" }, 2, "ffr benchmark-data: --bias-rate 'abc' is not a number above 0.5 and below 1.")]
+    [InlineData(new[] { "benchmark-data", "--out", "/tmp/ffr-x", "--bias-rate", "1.5" }, 2, "ffr benchmark-data: --bias-rate '1.5' is not a number above 0.5 and below 1.")]
+    [InlineData(new[] { "benchmark-data", "--out", "/tmp/ffr-x", "--seed", "2147483648" }, 2, "ffr benchmark-data: --seed '2147483648' is not a whole number from -2147483648 to 2147483647.")]
+    [InlineData(new[] { "benchmark-data", "--out", "/tmp/ffr-x", "--seed", "1", "--seed", "2" }, 2, "ffr benchmark-data: Option '--seed' is given more than once; give it once.")]
+    [InlineData(new[] { "train", "--manifest", "m.csv", "--model-out", "/tmp/m.zip", "--image-size", "100000" }, 2, "ffr train: --image-size '100000' is not a whole number from 8 to 1024.")]
+    [InlineData(new[] { "train", "--manifest", "m.csv", "--model-out", "/tmp/m.zip", "--image-size", "0" }, 2, "ffr train: --image-size '0' is not a whole number from 8 to 1024.")]
+    [InlineData(new[] { "train", "--manifest", "m.csv", "--model-out", "/tmp/m.zip", "--epochs", "0" }, 2, "ffr train: --epochs '0' is not a whole number from 1 to 10000.")]
+    [InlineData(new[] { "train", "--manifest", "m.csv", "--model-out", "/tmp/m.zip", "--strategy", "usb", "--images-per-subgroup", "5" }, 2, "ffr train: --images-per-subgroup applies to --strategy asb and ffr only; usb tops every subgroup up to the largest.")]
+    [InlineData(new[] { "train", "--manifest", "m.csv", "--model-out", "/tmp" }, 2, "ffr train: --model-out '/tmp' cannot be written: '/tmp' is a folder; give the path of a file to write. Choose another path.")]
     [InlineData(new[] { "results", "--csv", "/nowhere/results.csv", "--page", "/tmp/ffr-x.md" }, 2, "ffr results: Results file '/nowhere/results.csv' was not found.")]
     public void UserErrors_OneMessageAndExitCode_NoStackTrace(string[] args, int code, string message)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace Ffr.MLNet.IO;
@@ -103,7 +102,11 @@ public static class AtomicFile
         }
         catch (IOException ex)
         {
-            throw new IOException($"Could not create the folder '{full}': {ex.Message}", ex);
+            throw new IOException($"Could not create the folder '{full}' ({Reason(ex, full)}).", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new UnauthorizedAccessException($"Could not create the folder '{full}' ({Reason(ex, full)}).", ex);
         }
 
         string probe = Path.Combine(full, $".ffr-write-probe.{Environment.ProcessId}-{Guid.NewGuid():N}{TempSuffix}");
@@ -159,32 +162,14 @@ public static class AtomicFile
         {
             string rest = Path.GetFileName(candidate)[prefix.Length..^TempSuffix.Length];
             int dash = rest.IndexOf('-', StringComparison.Ordinal);
-            if (dash > 0 && int.TryParse(rest[..dash], out int pid) && !IsRunning(pid))
+            if (dash > 0 && int.TryParse(rest[..dash], out int pid) && !TemporaryFolder.IsRunning(pid))
             {
                 TryDelete(candidate);
             }
         }
     }
 
-    private static bool IsRunning(int pid)
-    {
-        if (pid == Environment.ProcessId)
-        {
-            return true;
-        }
-
-        try
-        {
-            using Process process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>The system's reason without the name of our temporary file, which means nothing to the reader.</summary>
+    /// <summary>The system's reason without the path it names (our temporary file means nothing to the reader; the target is named already).</summary>
     private static string Reason(Exception ex, string temporary) =>
         ex.Message.Replace($" : '{temporary}'", string.Empty, StringComparison.Ordinal).Replace($"'{temporary}'", "a temporary file", StringComparison.Ordinal).TrimEnd('.', ' ');
 

@@ -26,8 +26,11 @@ public static class ModelFileCatalog
 
     /// <summary>
     /// Loads a model zip as <c>mlContext.Model.Load</c> does, with every problem of the file reported in
-    /// one sentence that names it. The returned model may hold native resources and temporary files
-    /// (ONNX models): dispose it (<c>(model as IDisposable)?.Dispose()</c>) when done.
+    /// one sentence that names it. The returned model may hold native resources: dispose it
+    /// (<c>(model as IDisposable)?.Dispose()</c>) when done. A model with ONNX steps (every Ffr.MLNet
+    /// model) also copies its network into <c>mlContext.TempFilePath</c>, and ML.NET 5 leaves that copy
+    /// behind after Dispose: point <c>TempFilePath</c> at a <see cref="TemporaryFolder"/> and dispose the
+    /// folder after the model.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The path is a folder.</exception>

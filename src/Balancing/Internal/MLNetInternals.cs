@@ -8,7 +8,8 @@ namespace Ffr.MLNet;
 /// <param name="Seed">The MLContext's seed, or null.</param>
 /// <param name="GpuDeviceId">MLContext.GpuDeviceId.</param>
 /// <param name="FallbackToCpu">MLContext.FallbackToCpu.</param>
-internal sealed record MLContextSettings(IHostEnvironment Environment, int? Seed, int? GpuDeviceId, bool FallbackToCpu);
+/// <param name="TempFilePath">MLContext.TempFilePath: where ML.NET's transformers keep temporary files (OnnxTransformer its network).</param>
+internal sealed record MLContextSettings(IHostEnvironment Environment, int? Seed, int? GpuDeviceId, bool FallbackToCpu, string? TempFilePath = null);
 
 /// <summary>
 /// The one place that reaches into ML.NET internals. A catalog extension method gets a catalog,
@@ -38,7 +39,7 @@ internal static class MLNetInternals
             ? value
             : default!;
 
-        return new MLContextSettings(host, Read<int?>("Seed"), Read<int?>("GpuDeviceId"), Read<bool>("FallbackToCpu"));
+        return new MLContextSettings(host, Read<int?>("Seed"), Read<int?>("GpuDeviceId"), Read<bool>("FallbackToCpu"), Read<string?>("TempFilePath"));
     }
 
     private static InvalidOperationException Unsupported(string what) => new(

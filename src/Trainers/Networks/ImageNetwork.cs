@@ -1,3 +1,4 @@
+using Ffr.MLNet.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -138,32 +139,33 @@ internal sealed class ImageNetwork : IDisposable
     /// <summary>Loads weights saved in TorchSharp's format (e.g. pretrained ones); a head of another size is kept as initialised.</summary>
     public void LoadWeights(string path)
     {
-        if (!File.Exists(path))
+        string full = InputFile.Require(path, "Initial weights file", "Pass a file saved by TorchSharp's Module.save for the same architecture.");
+        try
         {
-            throw new FileNotFoundException($"Initial weights file '{path}' was not found. Pass a file saved by TorchSharp's Module.save for the same architecture.", path);
+            _module.load(full, strict: false);
+            return;
+        }
+        catch (ArgumentException)
+        {
+            // Perhaps a head for another number of classes (say ImageNet's 1000): keep ours, load the rest, below.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw Unusable(path, ex);
         }
 
         try
         {
-            _module.load(path, strict: false);
+            _module.load(full, strict: false, skip: new[] { "fc.weight", "fc.bias" });
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A head for another number of classes (say ImageNet's 1000): keep ours, load the rest.
-            try
-            {
-                _module.load(path, strict: false, skip: new[] { "fc.weight", "fc.bias" });
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)
-            {
-                throw new InvalidDataException($"Initial weights file '{path}' does not fit a {Architecture} network: {ex.Message}", ex);
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException)
-        {
-            throw new InvalidDataException($"Initial weights file '{path}' does not fit a {Architecture} network: {ex.Message}", ex);
+            throw Unusable(path, ex);
         }
     }
+
+    private InvalidDataException Unusable(string path, Exception inner) =>
+        new($"Initial weights file '{path}' does not fit a {Architecture} network, or is truncated or damaged ({inner.GetType().Name}: {inner.Message}). Pass a file saved by TorchSharp's Module.save for the same architecture.", inner);
 
     public void Dispose() => _module.Dispose();
 }

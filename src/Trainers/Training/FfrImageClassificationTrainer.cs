@@ -89,7 +89,8 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         }
 
         // The shape does not depend on the weights or the class count: compose the same chain around a placeholder graph.
-        return ScoringPipeline.OutputShape(_mlContext, inputSchema, _options.ImageColumnName, isPath, _options.ImageSize ?? FfrTrainerDefaults.ImageSize);
+        using TemporaryFolder temp = TemporaryFolder.Create(_context.TempFilePath);
+        return ScoringPipeline.OutputShape(ScoringContext(temp), inputSchema, _options.ImageColumnName, isPath, _options.ImageSize ?? FfrTrainerDefaults.ImageSize);
     }
 
     /// <summary>Trains on <paramref name="input"/> (the real training data).</summary>
@@ -165,6 +166,7 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         Device device = TorchDevice.Choose(_context, log);
         torch.manual_seed(seed);
         var network = ImageNetwork.Create(o.Architecture, labels.Length);
+        TemporaryFolder? temp = null;
         try
         {
             if (o.InitialWeightsPath is string weights)
@@ -204,18 +206,27 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
             // 4. The ML.NET model.
             network.Eval();
             byte[] onnx = OnnxExport.Export(network, imageSize, imageSize, o.Mean, o.Std);
-            ITransformer chain = ScoringPipeline.Build(_mlContext, input, onnx, o.ImageColumnName, isPath, imageSize, labels);
+            temp = TemporaryFolder.Create(_context.TempFilePath);
+            ITransformer chain = ScoringPipeline.Build(ScoringContext(temp), input, onnx, o.ImageColumnName, isPath, imageSize, labels);
             summary.Seconds = watch.Elapsed.TotalSeconds;
-            var transformer = new FfrImageClassificationTransformer(chain, onnx, network, summary, imageSize, o.Mean, o.Std);
+            var transformer = new FfrImageClassificationTransformer(chain, onnx, network, summary, imageSize, o.Mean, o.Std, temp);
             transformer.GetOutputSchema(input.Schema); // self-check, as ML.NET's trainers do
             return transformer;
         }
         catch
         {
             network.Dispose();
+            temp?.Dispose();
             throw;
         }
     }
+
+    /// <summary>
+    /// The context the scoring chain is built on: the caller's GPU settings, and a temporary folder that the
+    /// model owns (OnnxTransformer keeps its copy of the network there, and ML.NET 5 does not delete it).
+    /// </summary>
+    private MLContext ScoringContext(TemporaryFolder temp) =>
+        new(_context.Seed) { GpuDeviceId = _context.GpuDeviceId, FallbackToCpu = _context.FallbackToCpu, TempFilePath = temp.Path };
 
     private static void CheckValidationCoversEverySubgroup(List<LabelledImage> validation, string[] labels, string[] attributes)
     {

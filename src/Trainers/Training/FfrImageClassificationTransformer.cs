@@ -19,11 +19,13 @@ public sealed class FfrImageClassificationTransformer : ITransformer, IDisposabl
 {
     private readonly ITransformer _chain;
     private readonly byte[] _onnx;
+    private readonly TemporaryFolder _temporaryFiles;
     private ImageNetwork? _network;
 
-    internal FfrImageClassificationTransformer(ITransformer chain, byte[] onnx, ImageNetwork network, TrainingSummary summary, int imageSize, float[] mean, float[] std)
+    internal FfrImageClassificationTransformer(ITransformer chain, byte[] onnx, ImageNetwork network, TrainingSummary summary, int imageSize, float[] mean, float[] std, TemporaryFolder temporaryFiles)
     {
         _chain = chain;
+        _temporaryFiles = temporaryFiles;
         _onnx = onnx;
         _network = network;
         Summary = summary;
@@ -83,5 +85,6 @@ public sealed class FfrImageClassificationTransformer : ITransformer, IDisposabl
         _network?.Dispose();
         _network = null;
         (_chain as IDisposable)?.Dispose();
+        _temporaryFiles.Dispose();
     }
 }

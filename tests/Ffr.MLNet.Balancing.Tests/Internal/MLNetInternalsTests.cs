@@ -8,11 +8,11 @@ public sealed class MLNetInternalsTests
     [Fact]
     public void Settings_FromAnyCatalog_ReadSeedGpuAndFallback()
     {
-        var ml = new MLContext(seed: 7) { GpuDeviceId = 2, FallbackToCpu = true };
+        var ml = new MLContext(seed: 7) { GpuDeviceId = 2, FallbackToCpu = true, TempFilePath = "/tmp/ffr-elsewhere" };
         foreach (object catalog in new object[] { ml.MulticlassClassification.Trainers, ml.Transforms, ml.Data })
         {
             MLContextSettings settings = MLNetInternals.Settings(catalog);
-            Assert.Equal((7, 2, true), (settings.Seed, settings.GpuDeviceId, settings.FallbackToCpu));
+            Assert.Equal((7, 2, true, "/tmp/ffr-elsewhere"), (settings.Seed, settings.GpuDeviceId, settings.FallbackToCpu, settings.TempFilePath));
         }
 
         MLContextSettings plain = MLNetInternals.Settings(new MLContext().Transforms);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ffr.MLNet.Budgets;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Manifests;
 using Ffr.MLNet.Training;
 using Microsoft.ML;
@@ -48,6 +49,38 @@ public sealed class ModelPersistenceTests
 
         Directory.Delete(work, recursive: true);
         return (modelPath, scores, predicted, onnx);
+    }
+
+    [Fact]
+    public void FittedModel_KeepsItsOnnxCopyOnlyUntilDisposed_LoadedModelInATemporaryFolder()
+    {
+        using TemporaryFolder temp = TemporaryFolder.Create();
+        var ml = new MLContext(seed: 0) { TempFilePath = temp.Path };
+        var (train, validation, _, _, _) = _data.Views(ml);
+        string modelPath = Path.Combine(_data.Folder, "temp-files.zip");
+        var trainer = ml.MulticlassClassification.Trainers.Ffr(null, validation, BenchmarkData.Quick(SyntheticStrategy.None));
+        trainer.GetOutputSchema(SchemaShapes.From(train.Schema));
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path)); // the shape is composed around a placeholder network, deleted at once
+        using (FfrImageClassificationTransformer model = trainer.Fit(train))
+        {
+            string own = Assert.Single(Directory.GetDirectories(temp.Path)); // the model's own folder, inside the context's TempFilePath
+            Assert.Single(Directory.GetFiles(own)); // OnnxTransformer's copy of the network
+            ml.Model.SaveAtomically(model, train.Schema, modelPath);
+        }
+
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+
+        // A loaded model: ML.NET 5 leaves OnnxTransformer's copy after Dispose, so it goes into a TemporaryFolder.
+        string loadedFiles;
+        using (TemporaryFolder forLoading = TemporaryFolder.Create(temp.Path))
+        {
+            ITransformer loaded = new MLContext { TempFilePath = forLoading.Path }.Model.LoadChecked(modelPath, out _);
+            Assert.Single(Directory.GetFiles(forLoading.Path));
+            ((IDisposable)loaded).Dispose();
+            loadedFiles = forLoading.Path;
+        }
+
+        Assert.False(Directory.Exists(loadedFiles));
     }
 
     [Fact]
