@@ -75,8 +75,9 @@ public sealed class SyntheticBudgetPlanTests
             [("a", "x")] = 100, [("a", "y")] = 50, [("b", "x")] = 100, [("b", "y")] = 10,
         }));
 
-        var ex = Assert.Throws<InvalidOperationException>(() =>
+        var ex = Assert.Throws<SyntheticShortfallException>(() =>
             SyntheticBudgetPlan.Create(Biased(), SyntheticStrategy.Usb, new SyntheticBudgetOptions { Pool = pool }));
+        Assert.Equal(2, ex.Plan.Shortfalls.Count);
         Assert.Equal(
             "The synthetic pool is short for Usb in 2 subgroup(s): a|y: 30 missing (50 available, 80 needed); b|y: 35 missing (10 available, 45 needed). Generate the missing images, lower ImagesPerSubgroup, or set AllowShortfall to use what exists.",
             ex.Message);

@@ -143,6 +143,24 @@ public sealed class ResultsTableTests : IDisposable
         Assert.Equal("ASB-DFR", read[1].Cell.Name);
     }
 
+    [Theory]
+    [InlineData("0.99,3,ffr,erm,0,abc,0.9,0.9,0.8,10.0", "worstGroupAccuracy", "'abc' is not a number from 0 to 1")]
+    [InlineData("0.99,3,ffr,erm,0,1.7,0.9,0.9,0.8,10.0", "worstGroupAccuracy", "'1.7' is not a number from 0 to 1")]
+    [InlineData("0.99,3,ffr,erm,0,0.8,-0.5,0.9,0.8,10.0", "balancedAccuracy", "'-0.5' is not a number from 0 to 1")]
+    [InlineData("0.99,3,ffr,erm,0,0.8,0.9,NaN,0.8,10.0", "accuracy", "'NaN' is not a number from 0 to 1")]
+    [InlineData("0.99,3,bogus,erm,0,0.8,0.9,0.9,0.8,10.0", "strategy", "'bogus' is not one of none, usb, asb, ffr")]
+    [InlineData("0.99,3,ffr,magic,0,0.8,0.9,0.9,0.8,10.0", "method", "'magic' is not one of erm, resample, groupdro, dfr")]
+    [InlineData("0.99,x,ffr,erm,0,0.8,0.9,0.9,0.8,10.0", "severity", "'x' is not a whole number of at least 0")]
+    [InlineData("0.99,3,ffr,erm,2147483648,0.8,0.9,0.9,0.8,10.0", "seed", "'2147483648' is not a whole number")]
+    [InlineData("0.99,3,ffr,erm,0,0.8,0.9,0.9,0.8,-1", "seconds", "'-1' is not a number of at least 0")]
+    public void Read_ImpossibleValue_NamesFileLineAndColumn(string line, string column, string problem)
+    {
+        string path = Path.Combine(_dir, "bad.csv");
+        File.WriteAllText(path, "biasRate,severity,strategy,method,seed,worstGroupAccuracy,balancedAccuracy,accuracy,validationWorstGroupAccuracy,seconds\n0.99,3,none,erm,0,0,0.25,0.25,0,8.8\n" + line + "\n");
+        var ex = Assert.Throws<InvalidDataException>(() => ResultsTable.Read(path));
+        Assert.Equal($"'{path}' line 3, column '{column}': {problem}. Fix the value, or delete the line to recompute that cell.", ex.Message);
+    }
+
     [Fact]
     public void Read_ForeignFile_SaysWhatItExpected()
     {

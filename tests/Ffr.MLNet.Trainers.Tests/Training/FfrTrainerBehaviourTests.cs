@@ -146,6 +146,58 @@ public sealed class FfrTrainerBehaviourTests
         Assert.Contains(log, m => m.Contains("pretraining epoch 1/1: loss", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Fit_Dfr_ReportsItsLastLayerSearchRoundByRound()
+    {
+        var ml = new MLContext(seed: 0);
+        var (train, validation, _, _, _) = _data.Views(ml);
+        var reports = new List<TrainingProgress>();
+        FfrTrainerOptions options = Quick(SyntheticStrategy.None, TrainingMethod.Dfr);
+        options.DfrRegularization = new[] { 0.1, 1.0 };
+        options.DfrSubsets = 3;
+        options.Progress = new SynchronousProgress<TrainingProgress>(reports.Add);
+        ml.MulticlassClassification.Trainers.Ffr(null, validation, options).Fit(train).Dispose();
+
+        TrainingProgress[] dfr = reports.Where(r => r.Phase == "dfr").ToArray();
+        Assert.Equal(new[] { 1, 2 }, dfr.Where(r => r.IsEpochEnd).Select(r => r.Epoch)); // one held-out check per strength
+        Assert.Equal(new[] { "last layer, C = 0.1", "last layer, C = 1" }, dfr.Where(r => r.IsEpochEnd).Select(r => r.Detail));
+        Assert.All(dfr.Where(r => r.IsEpochEnd), r => Assert.InRange(r.ValidationWorstGroupAccuracy!.Value, 0, 1));
+        Assert.Equal(3 * 3, dfr.Count(r => !r.IsEpochEnd)); // a step per balanced subset, in two search rounds and the final fit
+        Assert.All(dfr, r => Assert.Equal(3, r.Epochs));
+        Assert.StartsWith("final last layer, C = ", dfr[^1].Detail);
+        Assert.Equal(TimeSpan.Zero, dfr[^1].Remaining);
+    }
+
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("truncated")]
+    [InlineData("random")]
+    public void Fit_DamagedInitialWeights_NamesTheFile_BeforeAnyTraining(string damage)
+    {
+        var ml = new MLContext(seed: 0);
+        var (train, validation, _, _, _) = _data.Views(ml);
+        string weights = Path.Combine(_data.Folder, $"weights-{damage}.bin");
+        using (var network = Ffr.MLNet.Networks.ImageNetwork.Create(Ffr.MLNet.Networks.NetworkArchitecture.SmallCnn, 4))
+        {
+            network.Module.save(weights);
+        }
+
+        byte[] bytes = File.ReadAllBytes(weights);
+        File.WriteAllBytes(weights, damage switch
+        {
+            "empty" => Array.Empty<byte>(),
+            "truncated" => bytes[..(bytes.Length / 2)],
+            _ => Enumerable.Range(0, bytes.Length).Select(i => (byte)((i * 7919 + 13) % 251)).ToArray(),
+        });
+        FfrTrainerOptions options = Quick(SyntheticStrategy.None, TrainingMethod.Erm);
+        options.InitialWeightsPath = weights;
+        var reports = new List<TrainingProgress>();
+        options.Progress = new SynchronousProgress<TrainingProgress>(reports.Add);
+        var ex = Assert.Throws<InvalidDataException>(() => ml.MulticlassClassification.Trainers.Ffr(null, validation, options).Fit(train));
+        Assert.StartsWith($"Initial weights file '{weights}' does not fit a SmallCnn network, or is truncated or damaged (", ex.Message);
+        Assert.Empty(reports);
+    }
+
     /// <summary>
     /// Every tensor that training creates on the caller's thread is disposed by the time Fit returns
     /// and the model is disposed: none is left to the GC, whatever the epochs, strategy or method.
