@@ -23,5 +23,15 @@ internal static class Outputs
         {
             throw new UserErrorException($"--{option} '{path}' cannot be written: {ex.Message} Choose another path.");
         }
+
+        string folderPath = folder ? Path.GetFullPath(path) : Path.GetDirectoryName(Path.GetFullPath(path))!;
+        long free = new DriveInfo(folderPath).AvailableFreeSpace;
+        if (free < MinimumFreeBytes)
+        {
+            throw new UserErrorException($"--{option} '{path}': the file system of '{folderPath}' is full ({free / 1024} KB free). Free some space, or choose another path.");
+        }
     }
+
+    /// <summary>Below this, a command would fail when it saves (the smallest model zip is about 100 KB).</summary>
+    private const long MinimumFreeBytes = 1 << 20;
 }
