@@ -37,4 +37,21 @@ internal static class Names
 
         return ImageManifest.Load(path);
     }
+
+    /// <summary>The manifest at <paramref name="path"/>, its synthetic rows replaced by those of the pool manifest <paramref name="synthetic"/> when one is given.</summary>
+    public static ImageManifest LoadManifest(string path, string? synthetic)
+    {
+        ImageManifest manifest = LoadManifest(path);
+        if (synthetic is null)
+        {
+            return manifest;
+        }
+
+        if (!File.Exists(synthetic))
+        {
+            throw new UserErrorException($"--synthetic '{synthetic}' was not found. Give the manifest.csv that 'ffr generate --out DIR' writes into DIR.");
+        }
+
+        return manifest.WithSyntheticPool(ImageManifest.Load(synthetic));
+    }
 }

@@ -14,6 +14,7 @@ internal sealed class TrainCommand : Command
     public override IReadOnlyList<OptionSpec> Options { get; } = new[]
     {
         new OptionSpec("manifest", "The manifest CSV (train, val and synthetic rows).", Required: true),
+        new OptionSpec("synthetic", "A synthetic pool's manifest (such as the one 'ffr generate' writes) used instead of the manifest's synthetic rows."),
         new OptionSpec("strategy", "none, usb, asb or ffr.", Default: "ffr"),
         new OptionSpec("method", "erm, resample, groupdro or dfr.", Default: "erm"),
         new OptionSpec("model-out", "The model zip to write (the summary goes beside it, .summary.json).", Required: true),
@@ -27,7 +28,7 @@ internal sealed class TrainCommand : Command
     {
         string modelOut = args.Required("model-out");
         var ml = new MLContext(seed: 0);
-        var runner = new ExperimentRunner(ml, Names.LoadManifest(args.Required("manifest")));
+        var runner = new ExperimentRunner(ml, Names.LoadManifest(args.Required("manifest"), args.Value("synthetic")));
         FfrTrainerOptions options = TrainerOptions(args, context, "train");
         using FfrImageClassificationTransformer model = runner.Train(options);
 
