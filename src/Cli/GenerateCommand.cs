@@ -77,7 +77,8 @@ internal sealed class GenerateCommand : Command
         progress.End();
         context.Out.WriteLine(summary.ToTable());
         context.Out.WriteLine();
-        context.Out.WriteLine($"Wrote {Path.Combine(outDir, GenerationSummary.FileName)}{(summary.ManifestPath is null ? string.Empty : $" and {summary.ManifestPath}")}; the log is {Path.Combine(outDir, GenerationLog.FileName)}.");
+        string root = Path.GetFullPath(outDir);
+        context.Out.WriteLine($"Wrote {Path.Combine(root, GenerationSummary.FileName)}{(summary.ManifestPath is null ? string.Empty : $" and {summary.ManifestPath}")}; the log is {Path.Combine(root, GenerationLog.FileName)}.");
         if (summary.Stopped)
         {
             context.Error.WriteLine($"ffr generate: stopped after the images in flight; {summary.NotStarted} not started. Run the same command again to resume (finished images are skipped).");

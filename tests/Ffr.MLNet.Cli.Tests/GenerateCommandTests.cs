@@ -102,7 +102,7 @@ public sealed class GenerateCommandTests : IDisposable
         var (code, output, error) = Ffr.Run("generate", "--plan", Plan(), "--out", outDir, "--api", "comfyui", "--workflow", workflow, "--endpoint", a.Url.ToString(), b.Url.ToString(), "--width", "32", "--height", "32");
 
         Assert.True(code == 0, error);
-        Assert.Contains("Endpoint                 Images  Failed tries  Images/min  State", output);
+        Assert.Contains("Endpoint                 Images  Retries  Failed tries  Images/min  State", output);
         Assert.Equal(4, a.ImagesServed + b.ImagesServed);
         using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "generation-summary.json")));
         JsonElement[] endpoints = summary.RootElement.GetProperty("endpoints").EnumerateArray().ToArray();

@@ -282,7 +282,7 @@ internal sealed class GenerationRun : IDisposable
             Seconds = Math.Round(_clock.Elapsed.TotalSeconds, 3),
             ImagesPerMinute = Math.Round(PerMinute(_made), 2),
             Subgroups = subgroups,
-            Endpoints = _slots.Select(s => new EndpointGeneration(s.Endpoint.ToString(), s.Images, s.FailedTries, Math.Round(PerMinute(s.Images), 2),
+            Endpoints = _slots.Select(s => new EndpointGeneration(s.Endpoint.ToString(), s.Images, s.Health.Retries, s.FailedTries, Math.Round(PerMinute(s.Images), 2),
                 s.Health.Out?.State ?? EndpointState.Live, s.Health.Out?.Reason)).ToArray(),
             Failures = _failures.OrderBy(f => f.File, StringComparer.Ordinal).ToArray(),
             LeftOutImages = manifest?.Skipped.Select(i => i.Message).ToArray() ?? Array.Empty<string>(),

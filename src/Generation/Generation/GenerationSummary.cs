@@ -31,11 +31,12 @@ public enum EndpointState
 /// <summary>What one endpoint did in the run.</summary>
 /// <param name="Endpoint">The endpoint's URL.</param>
 /// <param name="Images">Images it made.</param>
-/// <param name="FailedTries">Tries that failed on it (each image is tried again, on any endpoint, up to the attempts allowed).</param>
+/// <param name="Retries">Requests to it retried after a timeout, a connection error, 408, 429 or a 5xx answer.</param>
+/// <param name="FailedTries">Tries that failed on it once retries were spent or the answer was no valid image (each image is tried again, on any endpoint, up to the attempts allowed).</param>
 /// <param name="ImagesPerMinute">Images it made per minute of the run.</param>
 /// <param name="State">Whether it stayed in the run.</param>
 /// <param name="Reason">Why it left the run; null when it stayed.</param>
-public sealed record EndpointGeneration(string Endpoint, int Images, int FailedTries, double ImagesPerMinute, EndpointState State, string? Reason);
+public sealed record EndpointGeneration(string Endpoint, int Images, int Retries, int FailedTries, double ImagesPerMinute, EndpointState State, string? Reason);
 
 /// <summary>An image given up in the run.</summary>
 /// <param name="File">The plan's file.</param>
@@ -111,9 +112,9 @@ public sealed record GenerationSummary
             $"Made {Made}, skipped {Skipped} (already there), failed {Failed}{(NotStarted > 0 ? $", not started {NotStarted} (stopped)" : string.Empty)} of {Selected} images ({Planned} planned); {Seconds:0.0} s, {ImagesPerMinute:0.0} images/min."));
         sb.AppendLine();
         sb.AppendLine(TextTable.Format(
-            new[] { "Endpoint", "Images", "Failed tries", "Images/min", "State" },
-            Endpoints.Select(e => new[] { e.Endpoint, N(e.Images), N(e.FailedTries), e.ImagesPerMinute.ToString("0.0", CultureInfo.InvariantCulture), e.Reason is null ? "live" : $"{e.State.ToString().ToLowerInvariant()}: {e.Reason}" }),
-            new[] { 1, 2, 3 }));
+            new[] { "Endpoint", "Images", "Retries", "Failed tries", "Images/min", "State" },
+            Endpoints.Select(e => new[] { e.Endpoint, N(e.Images), N(e.Retries), N(e.FailedTries), e.ImagesPerMinute.ToString("0.0", CultureInfo.InvariantCulture), e.Reason is null ? "live" : $"{e.State.ToString().ToLowerInvariant()}: {e.Reason}" }),
+            new[] { 1, 2, 3, 4 }));
         sb.AppendLine();
         sb.AppendLine(TextTable.Format(
             new[] { "Label", "Attribute", "Planned", "Valid", "Missing" },

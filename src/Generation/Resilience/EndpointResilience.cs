@@ -31,6 +31,11 @@ internal static class EndpointResilience
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldRetryAfterHeader = true,
+                OnRetry = _ =>
+                {
+                    health.OnRetry();
+                    return default;
+                },
             });
         }
 
@@ -67,6 +72,7 @@ internal sealed class EndpointHealth
     private readonly int _deadAfterBreaks;
     private readonly object _gate = new();
     private int _consecutiveOpenings;
+    private int _retries;
     private DateTime _openUntil = DateTime.MinValue;
     private (EndpointState State, string Reason)? _out;
 
@@ -85,6 +91,11 @@ internal sealed class EndpointHealth
     }
 
     public bool IsOut => Out is not null;
+
+    /// <summary>Requests retried after a transient failure (timeout, connection error, 408, 429, 5xx).</summary>
+    public int Retries => Volatile.Read(ref _retries);
+
+    public void OnRetry() => Interlocked.Increment(ref _retries);
 
     /// <summary>
     /// How long the circuit stays open from now (zero when closed): the endpoint's workers take no

@@ -94,8 +94,10 @@ public sealed class ImageGeneratorTests : IDisposable
         Assert.Equal(24, ImageManifest.Load(second.ManifestPath!).Rows.Count);
         IReadOnlyList<GenerationLogRecord> log = GenerationLog.Read(_dir.File("out/generation-log.jsonl"));
         Assert.Equal(plan.Items.Select(i => i.FileName).Order(), log.Where(r => r.Status == "made").Select(r => r.File).Order()); // each made exactly once over both runs
-        Assert.Equal(24, flaky.ImagesServed + steady.ImagesServed);
+        Assert.InRange(flaky.ImagesServed + steady.ImagesServed, 24, 26); // an answer on a connection dropped by the dying server is lost and asked again
         Assert.True(second.Endpoints[1].Images > second.Endpoints[0].Images, "the steady server took the dead one's share");
+        _output.WriteLine("flaky server's answers: " + string.Join(", ", flaky.Requests.OrderBy(r => r.Number).Select(r => r.Fault)));
+        Assert.Superset(rotation.Append(ServerFault.Die).ToHashSet(), flaky.Requests.Select(r => r.Fault).ToHashSet()); // every fault happened
     }
 
     [Fact]
