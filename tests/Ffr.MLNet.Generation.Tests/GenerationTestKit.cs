@@ -68,6 +68,10 @@ internal static class Kit
         return options;
     }
 
+    /// <summary>Runs the generator with <see cref="Options"/> into <c>out</c> of <paramref name="dir"/>.</summary>
+    public static Task<GenerationSummary> GenerateAsync(GenerationPlan plan, TempFolder dir, TextToImageApi api, LoopbackImageServer server) =>
+        new ImageGenerator(Options(api, server)).GenerateAsync(plan, dir.File("out"));
+
     /// <summary>Asserts that every planned image exists once, holds the server's image for its label, attribute and seed, and that no temporary file is left.</summary>
     public static void AssertEveryImageMade(GenerationPlan plan, string folder, LoopbackImageServer renderer, int? count = null)
     {

@@ -131,7 +131,7 @@ public sealed class TextToImageApiTests : IDisposable
         server.ApiKey = "sk-the-right-one";
         GenerationPlan plan = Kit.Plan(_dir, 1);
 
-        GenerationSummary summary = await new ImageGenerator(Kit.Options(TextToImageApi.OpenAi, server)).GenerateAsync(plan, _dir.File("out"));
+        GenerationSummary summary = await Kit.GenerateAsync(plan, _dir, TextToImageApi.OpenAi, server);
 
         EndpointGeneration endpoint = Assert.Single(summary.Endpoints);
         Assert.Equal(EndpointState.Rejected, endpoint.State);

@@ -98,7 +98,7 @@ public sealed class ImageGeneratorFaultTests : IDisposable
         server.Faults = n => n == 3 ? ServerFault.Grayscale : ServerFault.None;
         GenerationPlan plan = Kit.Plan(_dir, 1);
 
-        GenerationSummary summary = await new ImageGenerator(Kit.Options(TextToImageApi.Automatic1111, server)).GenerateAsync(plan, _dir.File("out"));
+        GenerationSummary summary = await Kit.GenerateAsync(plan, _dir, TextToImageApi.Automatic1111, server);
 
         Assert.Equal((4, 0, 1), (summary.Made, summary.Failed, summary.LeftOut));
         string gray = Assert.Single(summary.LeftOutImages);
@@ -110,7 +110,7 @@ public sealed class ImageGeneratorFaultTests : IDisposable
         Assert.Contains($"{shortSubgroup.Label}/{shortSubgroup.Attribute}/", gray);
 
         // A rerun asks nothing (the server would answer the same seed the same way) and reports the same shortfall.
-        GenerationSummary again = await new ImageGenerator(Kit.Options(TextToImageApi.Automatic1111, server)).GenerateAsync(plan, _dir.File("out"));
+        GenerationSummary again = await Kit.GenerateAsync(plan, _dir, TextToImageApi.Automatic1111, server);
         Assert.Equal((0, 4, 1, 1), (again.Made, again.Skipped, again.LeftOut, again.Missing));
         Assert.Equal(4, server.Requests.Count);
     }

@@ -165,7 +165,7 @@ public sealed class ImageGeneratorTests : IDisposable
         server.Faults = n => n == 3 ? ServerFault.Die : ServerFault.None;
         GenerationPlan plan = Kit.Plan(_dir, 2);
 
-        GenerationSummary summary = await new ImageGenerator(Kit.Options(TextToImageApi.Automatic1111, server)).GenerateAsync(plan, _dir.File("out"));
+        GenerationSummary summary = await Kit.GenerateAsync(plan, _dir, TextToImageApi.Automatic1111, server);
 
         EndpointGeneration endpoint = Assert.Single(summary.Endpoints);
         Assert.Equal((EndpointState.Dead, 2), (endpoint.State, endpoint.Images));

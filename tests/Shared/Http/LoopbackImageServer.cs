@@ -347,30 +347,9 @@ public sealed class LoopbackImageServer : IAsyncDisposable
         }
     }
 
-    private sealed class ComfyJob
+    /// <summary>A queued ComfyUI prompt: what to draw, its fault, its graph, and how often its history was asked.</summary>
+    private sealed record ComfyJob(string Prompt, int Seed, int Width, int Height, ServerFault Fault, JsonObject Graph)
     {
         public int Polls;
-
-        public ComfyJob(string prompt, int seed, int width, int height, ServerFault fault, JsonObject graph)
-        {
-            Prompt = prompt;
-            Seed = seed;
-            Width = width;
-            Height = height;
-            Fault = fault;
-            Graph = graph;
-        }
-
-        public string Prompt { get; }
-
-        public int Seed { get; }
-
-        public int Width { get; }
-
-        public int Height { get; }
-
-        public ServerFault Fault { get; }
-
-        public JsonObject Graph { get; }
     }
 }
