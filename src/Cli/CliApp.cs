@@ -58,7 +58,7 @@ internal static class CliApp
 
     public static IReadOnlyList<Command> Commands { get; } = new Command[]
     {
-        new AnalyzeCommand(), new PlanCommand(), new TrainCommand(), new EvaluateCommand(), new ExportCommand(),
+        new AnalyzeCommand(), new PlanCommand(), new GenerateCommand(), new TrainCommand(), new EvaluateCommand(), new ExportCommand(),
         new ExplainCommand(), new BenchmarkDataCommand(), new DemoCommand(), new ReproduceCommand(), new ResultsCommand(),
     };
 

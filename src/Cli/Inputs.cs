@@ -34,16 +34,24 @@ internal static class Inputs
     }
 
     /// <summary>
-    /// Loads and validates the manifest of <c>--manifest</c> with the manifest options, prints what was
-    /// left out and every warning to the error stream, and returns the warnings (for summaries).
+    /// Loads and validates the manifest of <c>--manifest</c> with the manifest options (and, where the command
+    /// has <c>--synthetic</c>, a generated pool in place of its synthetic rows), prints what was left out and
+    /// every warning to the error stream, and returns the warnings (for summaries).
     /// </summary>
     public static (ImageManifest Manifest, IReadOnlyList<string> Warnings) Manifest(Arguments args, CliContext context, bool verifyImages = true)
     {
         string path = File(args, "manifest", "Manifest", "Pass a CSV with the header ImagePath,Label,Attribute,Source,Split (see 'ffr benchmark-data' for an example).");
-        ImageManifest manifest = ImageManifest.Load(path, new ManifestLoadOptions
+        var options = new ManifestLoadOptions
         {
             SkipInvalidRows = args.Flag("skip-invalid-rows"), FilterGrayscale = args.Flag("filter-grayscale"), VerifyImages = verifyImages,
-        });
+        };
+        ImageManifest manifest = ImageManifest.Load(path, options);
+        if (args.Value("synthetic") is string synthetic)
+        {
+            string pool = Require(synthetic, "Synthetic pool manifest", "Give the manifest.csv that 'ffr generate --out DIR' writes into DIR.");
+            manifest = manifest.WithSyntheticPool(ImageManifest.Load(pool, options));
+        }
+
         var warnings = new List<string>();
         if (manifest.Skipped.Count > 0)
         {

@@ -38,12 +38,19 @@ internal sealed class ProgressPrinter : IProgress<TrainingProgress>
         }
 
         _lastDraw = DateTime.UtcNow;
-        int width = 24;
-        int filled = p.Steps == 0 ? 0 : width * p.Step / p.Steps;
-        string bar = new string('#', filled) + new string('.', width - filled);
-        string what = p.Detail is string about ? $"round {p.Epoch}/{p.Epochs} [{bar}] {p.Step}/{p.Steps} {about}" : $"epoch {p.Epoch}/{p.Epochs} [{bar}] {p.Step}/{p.Steps} loss {p.Loss:0.000}";
+        string what = p.Detail is string about
+            ? $"round {p.Epoch}/{p.Epochs} [{Bar(p.Step, p.Steps)}] {p.Step}/{p.Steps} {about}"
+            : $"epoch {p.Epoch}/{p.Epochs} [{Bar(p.Step, p.Steps)}] {p.Step}/{p.Steps} loss {p.Loss:0.000}";
         _context.Out.Write(string.Create(CultureInfo.InvariantCulture, $"\r{_label} {p.Phase} {what} ~{Time(p.Remaining)} left   "));
     }
 
-    private static string Time(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+    /// <summary>A 24-character bar, '#' for the part done.</summary>
+    internal static string Bar(int done, int total)
+    {
+        const int width = 24;
+        int filled = total == 0 ? 0 : Math.Clamp(width * done / total, 0, width);
+        return new string('#', filled) + new string('.', width - filled);
+    }
+
+    internal static string Time(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 }

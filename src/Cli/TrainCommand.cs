@@ -15,6 +15,7 @@ internal sealed class TrainCommand : Command
     public override IReadOnlyList<OptionSpec> Options { get; } = new[]
     {
         new OptionSpec("manifest", "The manifest CSV (train, val and synthetic rows).", Required: true),
+        new OptionSpec("synthetic", "A synthetic pool's manifest (such as the one 'ffr generate' writes) used instead of the manifest's synthetic rows."),
         new OptionSpec("strategy", "none, usb, asb or ffr.", Default: "ffr"),
         new OptionSpec("method", "erm, resample, groupdro or dfr.", Default: "erm"),
         new OptionSpec("model-out", "The model zip to write (the summary goes beside it, .summary.json).", Required: true),

@@ -186,6 +186,34 @@ public sealed class ImageManifest
     }
 
     /// <summary>
+    /// This manifest's real rows with <paramref name="pool"/>'s synthetic rows in place of its own
+    /// synthetic ones: how a pool generated apart (for example by <c>ffr generate</c>, which writes
+    /// a manifest of synthetic rows) joins the real data it was planned for.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The pool has real rows, or synthetic rows whose label or attribute no real row of this manifest has (the message lists them).</exception>
+    public ImageManifest WithSyntheticPool(ImageManifest pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        if (pool.Rows.FirstOrDefault(r => r.Source == SampleSource.Real) is ImageRow real)
+        {
+            throw new InvalidDataException($"The synthetic pool has real rows (for example '{real.ImagePath}'); give a manifest of synthetic images only.");
+        }
+
+        ImageRow[] ownReal = Rows.Where(r => r.Source == SampleSource.Real).ToArray();
+        var labels = ownReal.Select(r => r.Label).ToHashSet(StringComparer.Ordinal);
+        var attributes = ownReal.Select(r => r.Attribute).ToHashSet(StringComparer.Ordinal);
+        string[] unknown = pool.Rows.Select(r => !labels.Contains(r.Label) ? $"label '{r.Label}'" : !attributes.Contains(r.Attribute) ? $"attribute '{r.Attribute}'" : null)
+            .OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new InvalidDataException($"The synthetic pool has {string.Join(", ", unknown)}, which no real row has; generate the pool from a plan made for this manifest ('ffr plan --manifest ...').");
+        }
+
+        string[] extra = ExtraColumns.Concat(pool.ExtraColumns).Distinct(StringComparer.Ordinal).ToArray();
+        return new ImageManifest(BaseDirectory, extra, ownReal.Concat(pool.Rows).ToArray(), Skipped.Concat(pool.Skipped).ToArray(), Notices.Concat(pool.Notices).ToArray());
+    }
+
+    /// <summary>
     /// The rows as an IDataView of text columns ImagePath (full path), Label, Attribute, Source,
     /// Split and the extra columns; optionally one split and source. Map Label and Attribute to keys
     /// with <c>mlContext.Transforms.Conversion.MapValueToKey</c>, and load pixels with ImageAnalytics'

@@ -79,4 +79,57 @@ public sealed class GenerationPlanTests : IDisposable
         Assert.Equal(("dog", "water", SampleSource.Synthetic), (kept.Label, kept.Attribute, kept.Source));
         Assert.Equal(2, pool.Skipped.Count);
     }
+
+    [Fact]
+    public void Load_WhatWriteWrote_IsTheSamePlan()
+    {
+        GenerationPlan plan = GenerationPlan.Create(Budget(SyntheticStrategy.Ffr), seed: 4);
+        (string jsonl, _) = plan.Write(_dir.File("plan"));
+
+        GenerationPlan loaded = GenerationPlan.Load(jsonl);
+
+        Assert.Equal(SyntheticStrategy.Ffr, loaded.Strategy);
+        Assert.Equal(plan.Items, loaded.Items);
+    }
+
+    [Theory]
+    [InlineData("not json", "line 2 is not JSON")]
+    [InlineData("[1, 2]", "line 2 is a JSON array, not an object.")]
+    [InlineData("{\"label\":\"dog\",\"attribute\":\"water\",\"prompt\":\"p\",\"file\":\"dog/water/1.png\"}", "line 2 has no 'seed' from 0 to 2147483647.")]
+    [InlineData("{\"label\":\"dog\",\"attribute\":\"water\",\"prompt\":\"p\",\"seed\":4294967296,\"file\":\"dog/water/1.png\"}", "line 2 has no 'seed' from 0 to 2147483647.")]
+    [InlineData("{\"label\":\"dog\",\"attribute\":\"water\",\"seed\":1,\"file\":\"dog/water/1.png\"}", "line 2 has no 'prompt' text.")]
+    [InlineData("{\"label\":\"dog\",\"attribute\":\"water\",\"prompt\":\"p\",\"seed\":1,\"file\":\"../dog/water/1.png\"}", "line 2 has file '../dog/water/1.png'; it must be a file name under 'dog/water/'")]
+    [InlineData("{\"label\":\"dog\",\"attribute\":\"water\",\"prompt\":\"p\",\"seed\":1,\"file\":\"cat/water/1.png\"}", "line 2 has file 'cat/water/1.png'; it must be a file name under 'dog/water/'")]
+    [InlineData("{\"label\":\"dog\",\"attribute\":\"water\",\"prompt\":\"p\",\"seed\":1,\"file\":\"dog/water/1.txt\"}", "line 2 has file 'dog/water/1.txt'; its extension must be one of .png, .jpg, .jpeg, .bmp, .webp.")]
+    [InlineData("{\"label\":\"dog\",\"attribute\":\"water\",\"prompt\":\"p\",\"seed\":1,\"file\":\"dog/water/1.png\",\"strategy\":\"magic\"}", "line 2 has strategy \"magic\"; use none, usb, asb or ffr.")]
+    [InlineData("{\"label\":\"dog\",\"attribute\":\"water\",\"prompt\":\"p\",\"seed\":1,\"file\":\"dog/water/000000.png\"}", "names the file 'dog/water/000000.png' on lines 1 and 2; every image needs its own file.")]
+    public void Load_NotAPlan_NamesTheLine(string secondLine, string message)
+    {
+        string path = _dir.Text("plan.jsonl", "{\"label\":\"dog\",\"attribute\":\"water\",\"prompt\":\"a dog\",\"seed\":7,\"file\":\"dog/water/000000.png\"}\n" + secondLine + "\n");
+
+        var ex = Assert.Throws<InvalidDataException>(() => GenerationPlan.Load(path));
+
+        Assert.StartsWith($"Generation plan '{path}' ", ex.Message);
+        Assert.Contains(message, ex.Message);
+    }
+
+    [Fact]
+    public void Load_HandWrittenPlanWithoutIndexOrStrategy_NumbersImagesPerSubgroup()
+    {
+        string path = _dir.Text("plan.jsonl",
+            "{\"label\":\"dog\",\"attribute\":\"water\",\"prompt\":\"a\",\"seed\":1,\"file\":\"dog/water/a.png\"}\n\n" +
+            "{\"label\":\"dog\",\"attribute\":\"water\",\"prompt\":\"b\",\"seed\":2,\"file\":\"dog/water/b.png\"}\n");
+
+        GenerationPlan plan = GenerationPlan.Load(path);
+
+        Assert.Equal(SyntheticStrategy.None, plan.Strategy);
+        Assert.Equal(new[] { 0, 1 }, plan.Items.Select(i => i.Index));
+    }
+
+    [Fact]
+    public void Load_EmptyOrMissing_SaysHowToMakeOne()
+    {
+        Assert.StartsWith("Generation plan", Assert.Throws<InvalidDataException>(() => GenerationPlan.Load(_dir.Text("empty.jsonl", "\n"))).Message);
+        Assert.Contains("ffr plan", Assert.Throws<FileNotFoundException>(() => GenerationPlan.Load(_dir.File("none.jsonl"))).Message);
+    }
 }

@@ -208,4 +208,34 @@ public sealed class ImageManifestTests : IDisposable
                      reloaded.Rows.Select(r => (r.ImagePath, r.Label, r.Attribute, r.Source, r.Split, r.Extra["Note"])));
         Assert.StartsWith("ImagePath,Label,Attribute,Source,Split,Note\n../img/a1.png,cat,indoor,real,train,first\n", File.ReadAllText(copy));
     }
+
+    [Fact]
+    public void WithSyntheticPool_ReplacesTheSyntheticRows_KeepsTheRealOnes()
+    {
+        ImageManifest manifest = ImageManifest.Load(_dir.Text("m.csv", GoodImages()));
+        _dir.Png("pool/cat/outdoor/0.png", 30, 90, 160);
+        _dir.Png("pool/dog/indoor/0.png", 160, 90, 30);
+        ImageManifest pool = ImageManifest.FromFolder(_dir.File("pool"), SampleSource.Synthetic);
+
+        ImageManifest joined = manifest.WithSyntheticPool(pool);
+
+        Assert.Equal(manifest.Rows.Where(r => r.Source == SampleSource.Real), joined.Rows.Where(r => r.Source == SampleSource.Real));
+        Assert.Equal(new[] { _dir.File("pool/cat/outdoor/0.png"), _dir.File("pool/dog/indoor/0.png") }, joined.Select(DataSplit.Train, SampleSource.Synthetic).Select(r => r.ImagePath));
+        joined.Save(_dir.File("joined/manifest.csv"));
+        Assert.Equal(5, ImageManifest.Load(_dir.File("joined/manifest.csv")).Rows.Count);
+        Assert.Empty(Directory.GetFiles(_dir.File("joined"), "*.tmp"));
+    }
+
+    [Fact]
+    public void WithSyntheticPool_UnknownLabelOrRealRows_SaysWhy()
+    {
+        ImageManifest manifest = ImageManifest.Load(_dir.Text("m.csv", GoodImages()));
+        _dir.Png("pool/bird/indoor/0.png", 30, 90, 160);
+
+        var unknown = Assert.Throws<InvalidDataException>(() => manifest.WithSyntheticPool(ImageManifest.FromFolder(_dir.File("pool"), SampleSource.Synthetic)));
+        Assert.Equal("The synthetic pool has label 'bird', which no real row has; generate the pool from a plan made for this manifest ('ffr plan --manifest ...').", unknown.Message);
+
+        var real = Assert.Throws<InvalidDataException>(() => manifest.WithSyntheticPool(manifest));
+        Assert.StartsWith("The synthetic pool has real rows (for example ", real.Message);
+    }
 }
