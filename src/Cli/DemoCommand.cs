@@ -60,7 +60,7 @@ internal sealed class DemoCommand : Command
             using (model)
             {
                 ml.Model.SaveAtomically(model, runner.InputSchema, Path.Combine(outDir, "models", name + ".zip"));
-                AtomicFile.WriteAllText(Path.Combine(outDir, "models", name + ".summary.json"), model.Summary.ToJson());
+                AtomicFile.WriteText(Path.Combine(outDir, "models", name + ".summary.json"), model.Summary.ToJson());
                 Charts.TrainingCurves(model.Summary, Path.Combine(outDir, "charts", name + "-training.png"));
             }
 
@@ -72,7 +72,7 @@ internal sealed class DemoCommand : Command
         string table = Table(results);
         context.Out.WriteLine();
         context.Out.WriteLine(table);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), Report(results, table, datasetOptions, watch.Elapsed));
+        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), Report(results, table, datasetOptions, watch.Elapsed));
         foreach (var (result, _) in results)
         {
             ResultsTable.Append(Path.Combine(outDir, "results.csv"), result);

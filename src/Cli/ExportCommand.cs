@@ -21,7 +21,7 @@ internal sealed class ExportCommand : Command
         string path = args.Required("onnx");
         Outputs.Writable("onnx", path);
         byte[] onnx = ModelFile.ExtractOnnx(Inputs.File(args, "model", "Model", "Pass a model zip written by 'ffr train'."));
-        AtomicFile.WriteAllBytes(path, onnx);
+        AtomicFile.WriteBytes(path, onnx);
         context.Out.WriteLine($"Wrote {path} ({onnx.Length / 1024.0:0.0} KB): input 'Ffr.Pixels' [batch, 3 x H x W] planar RGB in 0..255, outputs 'Score' and 'Ffr.PredictedIndex'.");
         return 0;
     }

@@ -78,7 +78,7 @@ internal sealed class ReproduceCommand : Command
 
         List<ExperimentResult> all = ResultsTable.Read(csv);
         ResultsTable.WriteCharts(all, outDir);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "results.md"), ResultsTable.ToMarkdown(all, chartFolder: string.Empty));
+        AtomicFile.WriteText(Path.Combine(outDir, "results.md"), ResultsTable.ToMarkdown(all, chartFolder: string.Empty));
         context.Out.WriteLine(ResultsTable.ToMarkdown(all));
         context.Out.WriteLine($"{all.Count} cells in {csv}; this run took {watch.Elapsed.TotalMinutes:0.0} min.");
         return 0;

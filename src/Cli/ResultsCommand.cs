@@ -54,7 +54,7 @@ internal sealed class ResultsCommand : Command
         string pageFolder = Path.GetDirectoryName(page)!;
         IReadOnlyList<string> charts = ResultsTable.WriteCharts(results, Path.Combine(pageFolder, chartFolder));
         string before = File.Exists(page) ? File.ReadAllText(page) : string.Empty;
-        AtomicFile.WriteAllText(page, ResultsTable.ReplaceGenerated(before, ResultsTable.ToMarkdown(results, chartFolder)));
+        AtomicFile.WriteText(page, ResultsTable.ReplaceGenerated(before, ResultsTable.ToMarkdown(results, chartFolder)));
         context.Out.WriteLine($"Wrote {results.Count} cells to {page} and {charts.Count} charts to {Path.Combine(pageFolder, chartFolder)}.");
         return 0;
     }

@@ -56,7 +56,7 @@ internal sealed class TrainCommand : Command
         }
 
         ml.Model.SaveAtomically(model, runner.InputSchema, modelOut);
-        AtomicFile.WriteAllText(summaryPath, model.Summary.ToJson());
+        AtomicFile.WriteText(summaryPath, model.Summary.ToJson());
         PhaseSummary last = model.Summary.Phases[^1];
         context.Out.WriteLine($"Kept {last.Name} epoch {last.BestEpoch} (validation worst-group accuracy {last.BestValidationWorstGroupAccuracy:0.000}); {model.Summary.Seconds:0} s.");
         context.Out.WriteLine($"Wrote {modelOut} and {summaryPath}.");

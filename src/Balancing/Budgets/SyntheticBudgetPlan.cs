@@ -21,7 +21,7 @@ public sealed record SubgroupBudget(string Label, string Attribute, long RealCou
 }
 
 /// <summary>
-/// How many synthetic images each subgroup gets under a strategy, per <c>shared/METHOD.md</c>:
+/// How many synthetic images each subgroup gets under a strategy (docs/method.md in the repository):
 /// with n_g the real count of subgroup g, G the number of subgroups (label x attribute, empty ones
 /// included) and N = max n_g: USB adds N - n_g, so real + synthetic is uniform, for a total
 /// B = sum (N - n_g); ASB and FFR add k = round(B / G) to every subgroup (the same budget as USB up

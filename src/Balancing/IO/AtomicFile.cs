@@ -57,7 +57,7 @@ public static class AtomicFile
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/>, atomically.</summary>
     /// <inheritdoc cref="Write(string, Action{Stream})" path="/exception"/>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    public static void WriteBytes(string path, ReadOnlySpan<byte> bytes)
     {
         byte[] copy = bytes.ToArray();
         Write(path, stream => stream.Write(copy));
@@ -65,10 +65,10 @@ public static class AtomicFile
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte order mark to <paramref name="path"/>, atomically.</summary>
     /// <inheritdoc cref="Write(string, Action{Stream})" path="/exception"/>
-    public static void WriteAllText(string path, string text)
+    public static void WriteText(string path, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        WriteAllBytes(path, new UTF8Encoding(false).GetBytes(text));
+        WriteBytes(path, new UTF8Encoding(false).GetBytes(text));
     }
 
     /// <summary>

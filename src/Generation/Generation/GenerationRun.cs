@@ -156,7 +156,7 @@ internal sealed class GenerationRun : IDisposable
             // In-flight images are finished even when the run is stopped: only a fatal error aborts them.
             GeneratedImage image = await slot.Client.GenerateAsync(new ImageRequest(work.Item.Prompt, work.Item.Seed), _abort.Token).ConfigureAwait(false);
             byte[] png = GeneratedImageCheck.ToPng(image.Bytes, _options.Width, _options.Height, slot.Endpoint);
-            AtomicFile.WriteAllBytes(work.FullPath, png);
+            AtomicFile.WriteBytes(work.FullPath, png);
             Interlocked.Increment(ref slot.Images);
             Interlocked.Increment(ref _made);
             _log!.Append(Record(work, "made", slot.Endpoint, watch.Elapsed.TotalSeconds, image.ServerParameters));
@@ -288,7 +288,7 @@ internal sealed class GenerationRun : IDisposable
             LeftOutImages = manifest?.Skipped.Select(i => i.Message).ToArray() ?? Array.Empty<string>(),
             ManifestPath = manifestPath,
         };
-        AtomicFile.WriteAllText(Path.Combine(_root, GenerationSummary.FileName), summary.ToJson());
+        AtomicFile.WriteText(Path.Combine(_root, GenerationSummary.FileName), summary.ToJson());
         return summary;
     }
 

@@ -34,7 +34,7 @@ public static class ResultsTable
             before += "\n";
         }
 
-        AtomicFile.WriteAllText(path, before + Line(result) + "\n");
+        AtomicFile.WriteText(path, before + Line(result) + "\n");
     }
 
     /// <summary>Reads the results of a CSV file written by <see cref="Append"/>; an absent file has none.</summary>

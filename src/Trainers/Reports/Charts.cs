@@ -179,7 +179,7 @@ public static class Charts
         }
 
         using SKData data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.WriteAllBytes(path, data.AsSpan());
+        AtomicFile.WriteBytes(path, data.AsSpan());
     }
 
     private static void Axes(SKCanvas canvas, SKRect plot, string title, double min, double max)

@@ -61,7 +61,7 @@ public sealed class FfrImageClassificationTransformer : ITransformer, IDisposabl
     public void ExportOnnx(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        AtomicFile.WriteAllBytes(path, _onnx);
+        AtomicFile.WriteBytes(path, _onnx);
     }
 
     /// <inheritdoc />

@@ -1,6 +1,6 @@
 namespace Ffr.MLNet.Training;
 
-/// <summary>How a network is trained on (possibly group-imbalanced) data; see <c>shared/METHOD.md</c>.</summary>
+/// <summary>How a network is trained on (possibly group-imbalanced) data; see docs/method.md in the repository.</summary>
 public enum TrainingMethod
 {
     /// <summary>Empirical risk minimisation: plain cross-entropy over shuffled batches.</summary>

@@ -72,8 +72,8 @@ public sealed class GenerationPlan
             table.Append(Csv.Format(new[] { item.Label, item.Attribute, item.Index.ToString(CultureInfo.InvariantCulture), item.Prompt, item.Seed.ToString(CultureInfo.InvariantCulture), item.FileName })).Append('\n');
         }
 
-        AtomicFile.WriteAllText(jsonl, json.ToString());
-        AtomicFile.WriteAllText(csv, table.ToString());
+        AtomicFile.WriteText(jsonl, json.ToString());
+        AtomicFile.WriteText(csv, table.ToString());
         return (jsonl, csv);
     }
 

@@ -101,7 +101,7 @@ public sealed class RgbImage
     }
 
     /// <summary>Writes the image as a PNG file, atomically (<see cref="AtomicFile"/>).</summary>
-    public void SavePng(string path) => AtomicFile.WriteAllBytes(path, EncodePng());
+    public void SavePng(string path) => AtomicFile.WriteBytes(path, EncodePng());
 
     /// <summary>A resized copy (bilinear with mipmaps when shrinking); the same image when the size already matches.</summary>
     public RgbImage Resize(int width, int height)

@@ -182,7 +182,7 @@ public sealed class ImageManifest
                 .Concat(ExtraColumns.Select(c => row.Extra.GetValueOrDefault(c, string.Empty))))).Append('\n');
         }
 
-        AtomicFile.WriteAllText(manifestPath, sb.ToString());
+        AtomicFile.WriteText(manifestPath, sb.ToString());
     }
 
     /// <summary>

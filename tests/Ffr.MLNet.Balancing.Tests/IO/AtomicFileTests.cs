@@ -14,8 +14,8 @@ public sealed class AtomicFileTests : IDisposable
     public void Write_ReplacesTheFile_AndLeavesNoTemporary()
     {
         string path = Path.Combine(_dir, "sub", "a.txt");
-        AtomicFile.WriteAllText(path, "old");
-        AtomicFile.WriteAllText(path, "new");
+        AtomicFile.WriteText(path, "old");
+        AtomicFile.WriteText(path, "new");
         Assert.Equal("new", File.ReadAllText(path));
         Assert.Equal(new[] { path }, Directory.GetFiles(Path.GetDirectoryName(path)!));
     }
@@ -41,9 +41,9 @@ public sealed class AtomicFileTests : IDisposable
         using TestMount? mount = TestMount.TryCreate(256, out string reason);
         Skip.If(mount is null, reason);
         string path = Path.Combine(mount!.Folder, "results.csv");
-        AtomicFile.WriteAllText(path, "previous");
+        AtomicFile.WriteText(path, "previous");
         mount.Fill(freeBytes: 8 * 1024);
-        var ex = Assert.Throws<IOException>(() => AtomicFile.WriteAllBytes(path, new byte[200 * 1024]));
+        var ex = Assert.Throws<IOException>(() => AtomicFile.WriteBytes(path, new byte[200 * 1024]));
         Assert.StartsWith($"Could not write '{path}': ", ex.Message);
         Assert.EndsWith("The previous file, if any, is unchanged.", ex.Message);
         Assert.Equal("previous", File.ReadAllText(path));
@@ -56,9 +56,9 @@ public sealed class AtomicFileTests : IDisposable
         using TestMount? mount = TestMount.TryCreate(256, out string reason);
         Skip.If(mount is null, reason);
         string path = Path.Combine(mount!.Folder, "report.md");
-        AtomicFile.WriteAllText(path, "previous");
+        AtomicFile.WriteText(path, "previous");
         mount.MakeReadOnly();
-        Exception ex = Record.Exception(() => AtomicFile.WriteAllText(path, "next"));
+        Exception ex = Record.Exception(() => AtomicFile.WriteText(path, "next"));
         Assert.True(ex is IOException or UnauthorizedAccessException, ex?.ToString());
         Assert.Contains(path, ex!.Message);
         Assert.Equal("previous", File.ReadAllText(path));
@@ -77,7 +77,7 @@ public sealed class AtomicFileTests : IDisposable
         string live = Path.Combine(_dir, $".ffr-checkpoint.bin.{Environment.ProcessId}-4567.tmp");
         File.WriteAllText(abandoned, "half");
         File.WriteAllText(live, "being written");
-        AtomicFile.WriteAllText(path, "whole");
+        AtomicFile.WriteText(path, "whole");
         Assert.False(File.Exists(abandoned));
         Assert.True(File.Exists(live));
     }
@@ -85,7 +85,7 @@ public sealed class AtomicFileTests : IDisposable
     [Fact]
     public void Write_PathIsAFolder_SaysSo()
     {
-        var ex = Assert.Throws<IOException>(() => AtomicFile.WriteAllText(_dir, "x"));
+        var ex = Assert.Throws<IOException>(() => AtomicFile.WriteText(_dir, "x"));
         Assert.Equal($"'{_dir}' is a folder; give the path of a file to write.", ex.Message);
     }
 
