@@ -120,13 +120,7 @@ public sealed class AtomicFileTests : IDisposable
         ITransformer model = ml.Transforms.NormalizeMinMax("X").Fit(data);
         string path = Path.Combine(_dir, "model.zip");
         ml.Model.SaveAtomically(model, data.Schema, path);
-        byte[] bytes = File.ReadAllBytes(path);
-        File.WriteAllBytes(path, damage switch
-        {
-            "empty" => Array.Empty<byte>(),
-            "random" => Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251)).ToArray(),
-            _ => bytes[..(bytes.Length / 2)],
-        });
+        FileDamage.Apply(path, damage);
         var ex = Assert.Throws<InvalidDataException>(() => ml.Model.LoadChecked(path, out _));
         Assert.StartsWith($"Model '{path}' could not be loaded: it is not an ML.NET model zip, or it is truncated or damaged (", ex.Message);
     }

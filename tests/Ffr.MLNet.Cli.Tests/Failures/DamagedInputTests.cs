@@ -20,7 +20,7 @@ public sealed class DamagedInputTests
         var cases = new TheoryData<string, string>();
         foreach (string kind in new[] { "manifest", "manifest-image", "model-evaluate", "model-export", "model-explain", "checkpoint", "results", "image" })
         {
-            foreach (string damage in new[] { "empty", "truncated", "random" })
+            foreach (string damage in FileDamage.Kinds)
             {
                 cases.Add(kind, damage);
             }
@@ -56,24 +56,13 @@ public sealed class DamagedInputTests
             return (path, path, command(path));
         }
 
-        Damage(file, damage);
+        FileDamage.Apply(file, damage);
         var (code, stdout, error) = Ffr.Run(args);
         Assert.True(code == 1, $"exit {code}: {error}");
         Assert.Contains(named, error);
         Assert.DoesNotContain("   at ", error + stdout);
         Assert.DoesNotContain("unexpected error", error);
         Assert.False(Directory.Exists(output) && Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Any(), "an output was written");
-    }
-
-    private static void Damage(string path, string damage)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        File.WriteAllBytes(path, damage switch
-        {
-            "empty" => Array.Empty<byte>(),
-            "truncated" => bytes[..(bytes.Length / 2)],
-            _ => Enumerable.Range(0, Math.Max(bytes.Length, 64)).Select(i => (byte)((i * 7919 + 13) % 251)).ToArray(),
-        });
     }
 
     /// <summary>A one-row manifest whose image is the file to damage; the message names the image as the manifest writes it.</summary>

@@ -182,13 +182,7 @@ public sealed class FfrTrainerBehaviourTests
             network.Module.save(weights);
         }
 
-        byte[] bytes = File.ReadAllBytes(weights);
-        File.WriteAllBytes(weights, damage switch
-        {
-            "empty" => Array.Empty<byte>(),
-            "truncated" => bytes[..(bytes.Length / 2)],
-            _ => Enumerable.Range(0, bytes.Length).Select(i => (byte)((i * 7919 + 13) % 251)).ToArray(),
-        });
+        FileDamage.Apply(weights, damage);
         FfrTrainerOptions options = Quick(SyntheticStrategy.None, TrainingMethod.Erm);
         options.InitialWeightsPath = weights;
         var reports = new List<TrainingProgress>();
