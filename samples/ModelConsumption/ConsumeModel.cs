@@ -52,11 +52,16 @@ public static class ConsumeModel
 
     private static (PredictionEngine<ModelInput, ModelOutput>, string[]) CreateEngine()
     {
-        var mlContext = new MLContext();
+        // The model's OnnxTransformer copies the network into MLContext.TempFilePath, and ML.NET 5 leaves
+        // that copy behind even once the model is disposed: give it a private folder, deleted at exit.
+        string temporaryFiles = Directory.CreateTempSubdirectory("model-").FullName;
+        var mlContext = new MLContext { TempFilePath = temporaryFiles };
         ITransformer model = mlContext.Model.Load(ModelPath, out _);
-
-        // The model's OnnxTransformer keeps the network in a temporary file until it is disposed: do that when the process ends.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => (model as IDisposable)?.Dispose();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            (model as IDisposable)?.Dispose();
+            Directory.Delete(temporaryFiles, recursive: true);
+        };
         PredictionEngine<ModelInput, ModelOutput> engine = mlContext.Model.CreatePredictionEngine<ModelInput, ModelOutput>(model, ignoreMissingColumns: true);
         VBuffer<ReadOnlyMemory<char>> keyValues = default;
         engine.OutputSchema["PredictedLabel"].GetKeyValues(ref keyValues);

@@ -16,6 +16,8 @@ internal sealed class AnalyzeCommand : Command
     public override IReadOnlyList<OptionSpec> Options { get; } = new[]
     {
         new OptionSpec("manifest", "The manifest CSV.", Required: true),
+        Inputs.SyntheticPool,
+        Inputs.ImagesPerSubgroup,
         new OptionSpec("json", "Print one JSON object instead of tables.", IsFlag: true),
     }.Concat(Inputs.ManifestOptions).ToArray();
 
@@ -29,12 +31,16 @@ internal sealed class AnalyzeCommand : Command
             throw new UserErrorException("The manifest has no real training rows (Source real, Split train); there is nothing to analyse.");
         }
 
+        int? imagesPerSubgroup = args.IntOrNull("images-per-subgroup", 1, int.MaxValue);
         SubgroupReport report = ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Real));
         SubgroupReport? pool = manifest.Select(DataSplit.Train, SampleSource.Synthetic).Count == 0 ? null : ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Synthetic));
 
         // Planned with the pool and shortfalls allowed, so that Available shows the pool and a short pool is reported here, as 'train' would find it.
         var plans = new[] { SyntheticStrategy.Usb, SyntheticStrategy.Asb, SyntheticStrategy.Ffr }
-            .ToDictionary(s => s, s => SyntheticBudgetPlan.Create(report, s, new SyntheticBudgetOptions { Pool = pool, AllowShortfall = true }));
+            .ToDictionary(s => s, s => SyntheticBudgetPlan.Create(report, s, new SyntheticBudgetOptions
+            {
+                Pool = pool, AllowShortfall = true, ImagesPerSubgroup = s == SyntheticStrategy.Usb ? null : imagesPerSubgroup,
+            }));
         if (args.Flag("json"))
         {
             var json = new

@@ -33,6 +33,9 @@ internal abstract class Command
 
     public abstract int Run(Arguments args, CliContext context);
 
+    /// <summary>Whether the command watches the cancellation token and stops after its current step (otherwise Ctrl+C and SIGTERM end it at once).</summary>
+    public virtual bool StopsAfterStep => false;
+
     public string Help()
     {
         var lines = new List<string> { $"ffr {Name}: {Summary}", string.Empty, "Options:" };
@@ -83,10 +86,12 @@ internal static class CliApp
             return 0;
         }
 
-        using TemporaryFolder temporaryFiles = TemporaryFolder.Create();
+        TemporaryFolder? temporaryFiles = null;
         try
         {
             Arguments parsed = Arguments.Parse(command.Name, args.Skip(1).ToArray(), command.Options);
+            temporaryFiles = TemporaryFiles();
+            StopsAfterStep = command.StopsAfterStep;
             return command.Run(parsed, context with { TemporaryFiles = temporaryFiles.Path });
         }
         catch (Exception ex)
@@ -94,6 +99,29 @@ internal static class CliApp
             (int code, string message) = CliErrors.Describe(ex);
             context.Error.WriteLine(CliErrors.Details(ex, $"ffr {command.Name}: {message}"));
             return code;
+        }
+        finally
+        {
+            StopsAfterStep = false;
+            temporaryFiles?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// True while a command runs that stops cleanly after its current step when cancelled (training,
+    /// generation); the signal handlers let any other command end at once, as it has nothing to finish.
+    /// </summary>
+    public static volatile bool StopsAfterStep;
+
+    private static TemporaryFolder TemporaryFiles()
+    {
+        try
+        {
+            return TemporaryFolder.Create();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The temporary folder '{Path.GetTempPath()}' cannot be used ({ex.Message}). Set TMPDIR to a writable folder.", ex);
         }
     }
 

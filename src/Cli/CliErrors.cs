@@ -17,16 +17,22 @@ internal static class CliErrors
 
     public static (int Code, string Message) Describe(Exception ex) => ex switch
     {
+        AggregateException { InnerExceptions.Count: 1 } one => Describe(one.InnerExceptions[0]),
         UserErrorException => (CliApp.UserError, ex.Message),
         OperationCanceledException => (CliApp.Cancelled, "stopped. Files written so far are complete, and checkpoints are kept; run the same command again to resume."),
         ManifestValidationException m => (CliApp.Failure,
             ManifestValidationException.Describe(m.What, m.Issues) + Environment.NewLine + "Fix them, or pass --skip-invalid-rows to leave them out (each one is listed as it is now)."),
         SyntheticShortfallException s => (CliApp.Failure, Shortfall(s.Plan)),
         OutOfMemoryException => (CliApp.Failure, "The process ran out of memory. Lower --image-size, or run on a machine with more memory."),
+        ArgumentNullException or ObjectDisposedException => Unexpected(ex),
         CheckpointException or InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException
             => (CliApp.Failure, ex.Message),
-        _ => (CliApp.Failure, $"unexpected error ({ex.GetType().Name}): {ex.Message} Set {StackTraceVariable}=1 to print the stack trace, and report it with the command you ran."),
+        _ => Unexpected(ex),
     };
+
+    /// <summary>A failure that is a bug of ours, not the user's data: said as such, with how to see the stack trace.</summary>
+    private static (int Code, string Message) Unexpected(Exception ex) =>
+        (CliApp.Failure, $"unexpected error ({ex.GetType().Name}): {ex.Message} Set {StackTraceVariable}=1 to print the stack trace, and report it with the command you ran.");
 
     /// <summary>The message, and the stack trace when <see cref="StackTraceVariable"/> asks for it.</summary>
     public static string Details(Exception ex, string message) =>

@@ -32,6 +32,8 @@ internal sealed class DemoCommand : Command
         new OptionSpec("majority-per-class", "Bias-aligned training images per class (smaller is faster).", Default: "1000"),
     }.Concat(Schedules.Options).ToArray();
 
+    public override bool StopsAfterStep => true;
+
     public override int Run(Arguments args, CliContext context)
     {
         string outDir = Path.GetFullPath(args.Value("out") ?? "ffr-demo");

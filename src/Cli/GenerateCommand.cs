@@ -34,6 +34,8 @@ internal sealed class GenerateCommand : Command
         new OptionSpec("max-images", "Generate only the plan's first N images (to try a server)."),
     };
 
+    public override bool StopsAfterStep => true;
+
     public override int Run(Arguments args, CliContext context)
     {
         string outDir = args.Required("out");
@@ -108,12 +110,12 @@ internal sealed class GenerateCommand : Command
             Api = args.Enum("api", Defaults.Api, TextToImageApis.ByName),
             NegativePrompt = args.Value("negative-prompt") ?? Defaults.NegativePrompt,
             Steps = Positive(args, "steps", Defaults.Steps),
-            CfgScale = args.Double("cfg-scale", Defaults.CfgScale, 0, 100),
-            Width = Positive(args, "width", Defaults.Width),
-            Height = Positive(args, "height", Defaults.Height),
+            CfgScale = args.Double("cfg-scale", Defaults.CfgScale, 0, 100, exclusive: true),
+            Width = args.Int("width", Defaults.Width, 1, ImageGeneratorOptions.MaxImageSide),
+            Height = args.Int("height", Defaults.Height, 1, ImageGeneratorOptions.MaxImageSide),
             Sampler = args.Value("sampler") ?? Defaults.Sampler,
-            ConcurrencyPerEndpoint = Positive(args, "concurrency", Defaults.ConcurrencyPerEndpoint),
-            Timeout = TimeSpan.FromSeconds(args.Double("timeout", Defaults.Timeout.TotalSeconds, 0.001, 86400)),
+            ConcurrencyPerEndpoint = args.Int("concurrency", Defaults.ConcurrencyPerEndpoint, 1, ImageGeneratorOptions.MaxConcurrencyPerEndpoint),
+            Timeout = TimeSpan.FromSeconds(args.Double("timeout", Defaults.Timeout.TotalSeconds, ImageGeneratorOptions.MinTimeoutSeconds, ImageGeneratorOptions.MaxTimeoutSeconds)),
             MaxRetries = args.Int("retries", Defaults.MaxRetries, 0, 100),
             MaxImages = args.Value("max-images") is null ? null : Positive(args, "max-images", 0),
             Model = args.Value("model"),

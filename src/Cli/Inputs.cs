@@ -17,6 +17,14 @@ internal static class Inputs
         new("filter-grayscale", "Treat grayscale images among RGB ones as invalid rows (the paper discards them).", IsFlag: true),
     };
 
+    /// <summary>--synthetic, for the commands that take a generated pool beside the manifest.</summary>
+    public static readonly OptionSpec SyntheticPool =
+        new("synthetic", "A synthetic pool's manifest (such as the one 'ffr generate' writes) used instead of the manifest's synthetic rows.");
+
+    /// <summary>--images-per-subgroup: ASB's and FFR's budget given directly.</summary>
+    public static readonly OptionSpec ImagesPerSubgroup =
+        new("images-per-subgroup", "Synthetic images per subgroup for ASB and FFR (default: the USB total / subgroups).");
+
     /// <summary>The full path of an existing file given with <c>--<paramref name="option"/></c>.</summary>
     public static string File(Arguments args, string option, string what, string advice) => Require(args.Required(option), what, advice);
 

@@ -32,6 +32,6 @@ internal static class Outputs
         }
     }
 
-    /// <summary>Below this, a command would fail when it saves (the smallest model zip is about 100 KB).</summary>
-    private const long MinimumFreeBytes = 1 << 20;
+    /// <summary>Below this a file system is full for any output (a model zip of the smallest network is about 100 KB); above it, a write that does not fit fails atomically.</summary>
+    private const long MinimumFreeBytes = 64 << 10;
 }

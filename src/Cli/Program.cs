@@ -10,7 +10,7 @@ using var cancellation = new CancellationTokenSource();
 bool terminated = false;
 Console.CancelKeyPress += (_, e) =>
 {
-    if (!cancellation.IsCancellationRequested)
+    if (CliApp.StopsAfterStep && !cancellation.IsCancellationRequested)
     {
         e.Cancel = true; // first Ctrl+C: stop cleanly after the current step
         Console.Error.WriteLine("Stopping after the current step (press Ctrl+C again to abort)...");
@@ -19,12 +19,13 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 // SIGTERM (docker stop, kill, a job scheduler) stops the same way as Ctrl+C: after the current step, files whole.
+// A command with no steps to finish, or a second signal, ends the process at once.
 using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
 {
-    context.Cancel = true;
-    terminated = true;
-    if (!cancellation.IsCancellationRequested)
+    if (CliApp.StopsAfterStep && !cancellation.IsCancellationRequested)
     {
+        context.Cancel = true;
+        terminated = true;
         Console.Error.WriteLine("Terminated: stopping after the current step...");
         cancellation.Cancel();
     }

@@ -27,6 +27,8 @@ internal sealed class ReproduceCommand : Command
         new OptionSpec("majority-per-class", "Bias-aligned training images per class (smaller is faster).", Default: "1000"),
     }.Concat(Schedules.Options).ToArray();
 
+    public override bool StopsAfterStep => true;
+
     public override int Run(Arguments args, CliContext context)
     {
         string outDir = Path.GetFullPath(args.Value("out") ?? "ffr-reproduce");

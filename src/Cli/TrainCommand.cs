@@ -15,7 +15,7 @@ internal sealed class TrainCommand : Command
     public override IReadOnlyList<OptionSpec> Options { get; } = new[]
     {
         new OptionSpec("manifest", "The manifest CSV (train, val and synthetic rows).", Required: true),
-        new OptionSpec("synthetic", "A synthetic pool's manifest (such as the one 'ffr generate' writes) used instead of the manifest's synthetic rows."),
+        Inputs.SyntheticPool,
         new OptionSpec("strategy", "none, usb, asb or ffr.", Default: "ffr"),
         new OptionSpec("method", "erm, resample, groupdro or dfr.", Default: "erm"),
         new OptionSpec("model-out", "The model zip to write (the summary goes beside it, .summary.json).", Required: true),
@@ -23,9 +23,11 @@ internal sealed class TrainCommand : Command
         new OptionSpec("image-size", $"Side of the square network input, {FfrTrainerOptions.MinImageSize} to {FfrTrainerOptions.MaxImageSize}.", Default: "32"),
         new OptionSpec("seed", "Seed of the weights, order and selection.", Default: "0"),
         new OptionSpec("checkpoint-dir", "Folder for a checkpoint after each epoch; an existing checkpoint is resumed."),
-        new OptionSpec("images-per-subgroup", "Synthetic images per subgroup for ASB and FFR (default: the USB total / subgroups)."),
+        Inputs.ImagesPerSubgroup,
         new OptionSpec("allow-shortfall", "Train with what the synthetic pool holds when it is short of the budget (a warning per short subgroup).", IsFlag: true),
     }.Concat(Schedules.Options).Concat(Inputs.ManifestOptions).ToArray();
+
+    public override bool StopsAfterStep => true;
 
     public override int Run(Arguments args, CliContext context)
     {

@@ -73,7 +73,8 @@ public static class AtomicFile
 
     /// <summary>
     /// Checks, before long work starts, that <paramref name="path"/> can be written later: it is not a
-    /// folder, its folder exists or can be created, and a file can be created there. Nothing is left behind.
+    /// folder, its folder exists or can be created (it is created), and a file can be created there (the
+    /// probe file is deleted).
     /// </summary>
     /// <exception cref="IOException">The path is a folder, or a file stands where a folder is needed.</exception>
     /// <exception cref="UnauthorizedAccessException">The folder is not writable.</exception>

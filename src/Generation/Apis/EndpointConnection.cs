@@ -58,7 +58,10 @@ internal sealed class EndpointConnection : IDisposable
         Root = RootOf(endpoint, api);
         var handler = new ResilienceHandler(EndpointResilience.Build(options, health))
         {
-            InnerHandler = new SocketsHttpHandler { ConnectTimeout = options.Timeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
+            InnerHandler = new BufferingHandler
+            {
+                InnerHandler = new SocketsHttpHandler { ConnectTimeout = options.Timeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
+            },
         };
 
         // The pipeline times each attempt; HttpClient's own timeout would cut across the retries.
@@ -152,9 +155,11 @@ internal sealed class EndpointConnection : IDisposable
         {
             string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             string what = $"{Endpoint} answered {(int)response.StatusCode} {response.ReasonPhrase} for {method} /{path.Split('?')[0]}";
+            // A POST is an API's entry (txt2img, /prompt, /v1/images/generations): a 404 there means another API.
+            // A GET follows an accepted job (ComfyUI's history and files), so its 404 is one failed try.
             throw response.StatusCode switch
             {
-                HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed =>
+                HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed when method == HttpMethod.Post =>
                     new EndpointRejectedException($"{what}: the server does not seem to speak the {_api.Name()} API. {Hint(_api)}"),
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                     new EndpointRejectedException($"{what}: it refused the request{(_api == TextToImageApi.OpenAi ? "; check the API key in the environment variable" : "; check the server's access settings")}. Its answer: '{Excerpt(text)}'."),
@@ -171,4 +176,35 @@ internal sealed class EndpointConnection : IDisposable
     };
 
     internal static string Excerpt(string text) => text.Length <= BodyExcerpt ? text : text[..BodyExcerpt] + "...";
+
+    /// <summary>
+    /// Reads each answer's body inside the attempt, so that the resilience pipeline's per-attempt timeout
+    /// covers a server that sends its headers and then stalls (HttpClient would otherwise read the body
+    /// after the pipeline has returned, with no timeout at all).
+    /// </summary>
+    private sealed class BufferingHandler : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                var buffered = new ByteArrayContent(body);
+                foreach (KeyValuePair<string, IEnumerable<string>> header in response.Content.Headers)
+                {
+                    buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+
+                response.Content.Dispose();
+                response.Content = buffered;
+                return response;
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+        }
+    }
 }

@@ -172,7 +172,7 @@ internal sealed class GenerationRun : IDisposable
             Requeue(work);
         }
         catch (Exception ex) when (ex is GenerationTryException or HttpRequestException or TimeoutRejectedException or JsonException or FormatException
-                                   or InvalidOperationException && !_abort.IsCancellationRequested)
+                                   or InvalidOperationException or OperationCanceledException && !_abort.IsCancellationRequested)
         {
             Interlocked.Increment(ref slot.FailedTries);
             work.Errors.Add(ex is GenerationTryException ? ex.Message : $"{slot.Endpoint}: {ex.Message}");
@@ -187,7 +187,7 @@ internal sealed class GenerationRun : IDisposable
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            Requeue(work); // another worker's fatal error aborted this request
+            Requeue(work); // another worker's fatal error aborted this request (a cancellation that is not ours, such as a connect timeout, is a failed try above)
         }
         catch (Exception ex)
         {

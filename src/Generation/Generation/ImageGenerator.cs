@@ -103,8 +103,8 @@ public sealed class ImageGenerator
         ArgumentNullException.ThrowIfNull(o.Sampler, nameof(o.Sampler));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Width, nameof(o.Width));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Height, nameof(o.Height));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(o.Width, 16384, nameof(o.Width));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(o.Height, 16384, nameof(o.Height));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(o.Width, ImageGeneratorOptions.MaxImageSide, nameof(o.Width));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(o.Height, ImageGeneratorOptions.MaxImageSide, nameof(o.Height));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Steps, nameof(o.Steps));
         if (!(o.CfgScale > 0 && double.IsFinite(o.CfgScale)))
         {
@@ -112,7 +112,7 @@ public sealed class ImageGenerator
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.ConcurrencyPerEndpoint, nameof(o.ConcurrencyPerEndpoint));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(o.ConcurrencyPerEndpoint, 64, nameof(o.ConcurrencyPerEndpoint));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(o.ConcurrencyPerEndpoint, ImageGeneratorOptions.MaxConcurrencyPerEndpoint, nameof(o.ConcurrencyPerEndpoint));
         if (o.MaxImages is int max)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max, nameof(o.MaxImages));
@@ -122,7 +122,7 @@ public sealed class ImageGenerator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.AttemptsPerImage, nameof(o.AttemptsPerImage));
         ArgumentOutOfRangeException.ThrowIfLessThan(o.BreakerMinimumThroughput, 2, nameof(o.BreakerMinimumThroughput));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.DeadAfterBreaks, nameof(o.DeadAfterBreaks));
-        InRange(o.Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(24), nameof(o.Timeout));
+        InRange(o.Timeout, TimeSpan.FromSeconds(ImageGeneratorOptions.MinTimeoutSeconds), TimeSpan.FromSeconds(ImageGeneratorOptions.MaxTimeoutSeconds), nameof(o.Timeout));
         InRange(o.RetryDelay, TimeSpan.Zero, TimeSpan.FromHours(1), nameof(o.RetryDelay));
         InRange(o.BreakDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1), nameof(o.BreakDuration));
         InRange(o.PollInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10), nameof(o.PollInterval));

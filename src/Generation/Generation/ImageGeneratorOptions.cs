@@ -6,6 +6,18 @@ namespace Ffr.MLNet.Generation;
 /// </summary>
 public sealed class ImageGeneratorOptions
 {
+    /// <summary>The largest <see cref="Width"/> and <see cref="Height"/>: 16384 pixels.</summary>
+    public const int MaxImageSide = 16384;
+
+    /// <summary>The largest <see cref="ConcurrencyPerEndpoint"/>: 64 requests at once per endpoint.</summary>
+    public const int MaxConcurrencyPerEndpoint = 64;
+
+    /// <summary>The shortest <see cref="Timeout"/>, in seconds (0.01).</summary>
+    public const double MinTimeoutSeconds = 0.01;
+
+    /// <summary>The longest <see cref="Timeout"/>, in seconds (a day).</summary>
+    public const double MaxTimeoutSeconds = 86400;
+
     /// <summary>
     /// The servers' root URLs (for example <c>http://127.0.0.1:7860</c> for AUTOMATIC1111,
     /// <c>http://127.0.0.1:8188</c> for ComfyUI, <c>https://api.openai.com</c>). All of them take

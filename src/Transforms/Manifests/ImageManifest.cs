@@ -383,7 +383,7 @@ public sealed class ImageManifest
         {
             return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.ZeroSizeImage, ex.Message);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.UnreadableImage, ex.Message);
         }

@@ -53,8 +53,23 @@ public sealed partial class ChildProcessTests
         string model = Path.Combine(work, "model.zip");
         using Process ffr = ChildProcess.Start("ffr.dll", new[]
         {
-            "train", "--manifest", _data.Manifest, "--strategy", "none", "--epochs", "3", "--model-out", model, "--checkpoint-dir", checkpoints,
+            "train", "--manifest", _data.Manifest, "--strategy", "none", "--epochs", "1000", "--model-out", model, "--checkpoint-dir", checkpoints,
         });
+        try
+        {
+            StopAfterFirstCheckpoint(ffr, checkpoints, checkpoint, model, work);
+        }
+        finally
+        {
+            if (!ffr.HasExited)
+            {
+                ffr.Kill(); // a failed test leaves no training behind
+            }
+        }
+    }
+
+    private static void StopAfterFirstCheckpoint(Process ffr, string checkpoints, string checkpoint, string model, string work)
+    {
         var output = new System.Text.StringBuilder();
         var error = new System.Text.StringBuilder();
         ffr.OutputDataReceived += (_, e) => output.AppendLine(e.Data);

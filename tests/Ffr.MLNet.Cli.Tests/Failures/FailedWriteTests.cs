@@ -1,10 +1,11 @@
 namespace Ffr.MLNet.Cli.Tests.Failures;
 
 /// <summary>
-/// Every command that writes files, made to fail for real on a small tmpfs (full, or read-only): the
-/// previous output stays byte for byte, no temporary or half file is left, and the user reads one
-/// message. Where a command names its output with an option, a full or read-only folder is found by the
-/// check before any work (exit 2); elsewhere (plan's files) when the write happens (exit 1), which is
+/// Every command that writes files, made to fail for real on a small tmpfs (full, nearly full, or
+/// read-only): the previous output stays byte for byte, no temporary or half file is left, and the user
+/// reads one message. Where a command names its output with an option, a full or read-only folder is
+/// found by the check before any work (exit 2); a nearly full one (80 KB free: the check passes, the
+/// model or checkpoint does not fit) and plan's files fail when the write happens (exit 1), which is
 /// where the atomic write itself is put to the test.
 /// </summary>
 [Collection(CliCollection.Name)]
@@ -21,6 +22,11 @@ public sealed class FailedWriteTests
         {
             cases.Add(writer, "full");
             cases.Add(writer, "read-only");
+        }
+
+        foreach (string writer in new[] { "train", "train-checkpoint", "export" })
+        {
+            cases.Add(writer, "nearly-full");
         }
 
         return cases;
@@ -49,13 +55,17 @@ public sealed class FailedWriteTests
         Dictionary<string, byte[]> previous = Directory.GetFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
         Assert.NotEmpty(previous);
 
-        if (failure == "full")
+        switch (failure)
         {
-            mount.Fill();
-        }
-        else
-        {
-            mount.MakeReadOnly();
+            case "full":
+                mount.Fill();
+                break;
+            case "nearly-full":
+                mount.Fill(freeBytes: 80 << 10);
+                break;
+            default:
+                mount.MakeReadOnly();
+                break;
         }
 
         var second = Ffr.Run(Command(2));
@@ -63,7 +73,7 @@ public sealed class FailedWriteTests
         Assert.StartsWith($"ffr {Command(2)[0]}: ", second.Error);
         Assert.Contains(dir, second.Error);
         Assert.DoesNotContain("   at ", second.Error);
-        Assert.Equal(writer == "plan" ? 1 : 2, second.Code); // plan's output folder is checked when written; the others before any work
+        Assert.Equal(writer == "plan" || failure == "nearly-full" ? 1 : 2, second.Code);
 
         foreach ((string file, byte[] bytes) in previous)
         {

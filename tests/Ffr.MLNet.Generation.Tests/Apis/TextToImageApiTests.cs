@@ -46,7 +46,7 @@ public sealed class TextToImageApiTests : IDisposable
             Assert.Equal(("made", server.Url.ToString(), 1), (r.Status, r.Endpoint, r.Tries));
             Assert.Equal(r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Server["seed"]); // the seed the server reports using
             Assert.Equal("ffr-benchmark-renderer", r.Server["sd_model_name"]);
-            Assert.InRange(r.Seconds, 0, 2);
+            Assert.InRange(r.Seconds, 0, 60);
         });
 
         ImageManifest manifest = ImageManifest.Load(summary.ManifestPath!);

@@ -33,7 +33,7 @@ public sealed class ImageGeneratorFaultTests : IDisposable
         server.Faults = n => n <= 2 ? fault : ServerFault.None;
         GenerationPlan plan = Kit.Plan(_dir, 1);
         ImageGeneratorOptions options = Kit.Options(api, server);
-        options.Timeout = TimeSpan.FromSeconds(fault == ServerFault.Hang ? 1 : 30); // only a hang waits for the timeout; a loaded CI machine may be slow
+        options.Timeout = TimeSpan.FromSeconds(fault == ServerFault.Hang ? 3 : 30); // only a hang waits for the timeout (the server hangs 30 s); a loaded CI machine may be slow
 
         GenerationSummary summary = await new ImageGenerator(options).GenerateAsync(plan, _dir.File("out"));
 
