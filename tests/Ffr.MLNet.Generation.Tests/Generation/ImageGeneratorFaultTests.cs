@@ -25,6 +25,24 @@ public sealed class ImageGeneratorFaultTests : IDisposable
         return data;
     }
 
+    [Fact]
+    public async Task Generate_BodyStallsAfterTheHeaders_TheAttemptTimesOutAndIsAskedAgain()
+    {
+        await using LoopbackImageServer server = await LoopbackImageServer.StartAsync(TextToImageApi.Automatic1111);
+        server.Faults = n => n == 1 ? ServerFault.StallBody : ServerFault.None;
+        GenerationPlan plan = Kit.Plan(_dir, 1);
+        ImageGeneratorOptions options = Kit.Options(TextToImageApi.Automatic1111, server);
+        options.Timeout = TimeSpan.FromSeconds(3); // the server stalls for 30 s
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        GenerationSummary summary = await new ImageGenerator(options).GenerateAsync(plan, _dir.File("out"));
+
+        Assert.Equal((4, 0), (summary.Made, summary.Failed));
+        Assert.Equal(5, server.Requests.Count);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(25), $"{watch.Elapsed.TotalSeconds:0.0} s: the stalled body was waited for, not timed out");
+        Kit.AssertEveryImageMade(plan, _dir.File("out"), server);
+    }
+
     [Theory]
     [MemberData(nameof(Faults))]
     public async Task Generate_FirstTwoRequestsFault_EveryImageMadeValid(TextToImageApi api, ServerFault fault)

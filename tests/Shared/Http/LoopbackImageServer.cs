@@ -45,6 +45,9 @@ public enum ServerFault
 
     /// <summary>The connection is dropped and the server stops listening.</summary>
     Die,
+
+    /// <summary>200 and the start of a JSON body, then nothing more (until the client gives up, or 30 seconds).</summary>
+    StallBody,
 }
 
 /// <summary>A generation request the server received.</summary>
@@ -275,6 +278,19 @@ public sealed class LoopbackImageServer : IAsyncDisposable
                 case ServerFault.Die:
                     context.Abort();
                     _ = Task.Run(StopAsync);
+                    return;
+                case ServerFault.StallBody:
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync("{\"images\": [\"iVBOR");
+                    await context.Response.Body.FlushAsync();
+                    try
+                    {
+                        await Task.Delay(HangLimit, context.RequestAborted);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+
                     return;
             }
 
