@@ -42,7 +42,7 @@ internal static class CliErrors
     public static string Shortfall(SyntheticBudgetPlan plan)
     {
         string strategy = Names.Format(plan.Strategy);
-        string list = string.Join("; ", plan.Shortfalls.Select(s => $"{s.Key}: {s.Missing} missing ({s.Available} available, {s.Needed} needed)"));
+        string list = plan.DescribeShortfalls();
         string lower = plan.Strategy is SyntheticStrategy.Asb or SyntheticStrategy.Ffr ? ", lower --images-per-subgroup" : string.Empty;
         return $"The synthetic pool is short for {strategy} in {plan.Shortfalls.Count} subgroup(s): {list}. "
             + $"Generate the missing images ('ffr plan --strategy {strategy}' lists them){lower}, or pass --allow-shortfall to train with what the pool holds.";

@@ -29,10 +29,7 @@ internal sealed class ExplainCommand : Command
         IReadOnlyList<string> paths = args.Values("image");
         foreach (string path in paths)
         {
-            if (!File.Exists(path))
-            {
-                throw new UserErrorException(Directory.Exists(path) ? $"Image '{path}' is a folder; pass image files." : $"Image '{path}' was not found.");
-            }
+            Inputs.Require(path, "Image", "Pass PNG, JPEG, BMP or WebP files.");
         }
 
         var options = new RiseOptions { Masks = args.Int("masks", 1000, 1, 1_000_000), Seed = args.Int("seed", 0) };

@@ -19,7 +19,7 @@ internal sealed class GenerateCommand : Command
         new OptionSpec("endpoint", "A server's root URL; repeat it (or give several) to share the work.", Required: true, Many: true),
         new OptionSpec("api", $"{string.Join(", ", TextToImageApis.ByName.Keys)}.", Default: Defaults.Api.Name()),
         new OptionSpec("workflow", "ComfyUI: an API-format workflow with {{prompt}}, {{seed}}, {{width}}, {{height}} (and {{negative_prompt}}, {{steps}}, {{cfg_scale}}, {{sampler}})."),
-        new OptionSpec("api-key-variable", "OpenAI: the environment variable holding the API key (the key itself is never an option).", Default: "OPENAI_API_KEY"),
+        new OptionSpec("api-key-variable", "OpenAI: the environment variable holding the API key (the key itself is never an option).", Default: DefaultApiKeyVariable),
         new OptionSpec("model", "OpenAI: the model field (for example dall-e-2); the server's default when absent."),
         new OptionSpec("send-seed", "OpenAI: also send the plan's seed (local servers honour it; OpenAI's service has no seed).", IsFlag: true),
         new OptionSpec("negative-prompt", "Negative prompt for every image (not sent to OpenAI-API servers).", Default: "\"\""),
@@ -34,16 +34,13 @@ internal sealed class GenerateCommand : Command
         new OptionSpec("max-images", "Generate only the plan's first N images (to try a server)."),
     };
 
+    private const string DefaultApiKeyVariable = "OPENAI_API_KEY";
+
     public override bool StopsAfterStep => true;
 
     public override int Run(Arguments args, CliContext context)
     {
         string outDir = args.Required("out");
-        if (File.Exists(outDir))
-        {
-            throw new UserErrorException($"--out '{outDir}' is a file; give a folder for the images (it is created when missing).");
-        }
-
         string planPath = Inputs.File(args, "plan", "Plan", "Write a plan with 'ffr plan --manifest M --strategy ffr --out DIR' (it writes DIR/generation-plan.jsonl).");
         Outputs.Writable("out", outDir, folder: true);
 
@@ -145,7 +142,7 @@ internal sealed class GenerateCommand : Command
 
         if (options.Api == TextToImageApi.OpenAi)
         {
-            string variable = args.Value("api-key-variable") ?? "OPENAI_API_KEY";
+            string variable = args.Value("api-key-variable") ?? DefaultApiKeyVariable;
             options.ApiKey = Environment.GetEnvironmentVariable(variable) is { Length: > 0 } key
                 ? key
                 : throw new UserErrorException($"The environment variable {variable} holds no API key; set it (export {variable}=...), or name another variable with --api-key-variable. The key is never taken from the command line.");

@@ -68,10 +68,7 @@ internal static class Inputs
 
         foreach (IGrouping<ManifestIssueKind, ManifestIssue> kind in manifest.Notices.GroupBy(n => n.Kind))
         {
-            string examples = string.Join(", ", kind.Take(10).Select(n => $"'{n.ImagePath}' (line {n.Line})")) + (kind.Count() > 10 ? ", ..." : string.Empty);
-            warnings.Add(kind.Key == ManifestIssueKind.GrayscaleImage
-                ? $"{kind.Count()} grayscale image(s) among RGB ones were kept: {examples}. Pass --filter-grayscale to leave them out."
-                : $"{kind.Count()} image path(s) lead outside the manifest's folder: {examples}. They are read; keep images under the manifest's folder so that it can be moved or copied as a whole.");
+            warnings.Add(ManifestIssue.Summarize(kind.Key, kind.ToArray()) + (kind.Key == ManifestIssueKind.GrayscaleImage ? " Pass --filter-grayscale to leave them out." : string.Empty));
         }
 
         foreach (string warning in warnings)

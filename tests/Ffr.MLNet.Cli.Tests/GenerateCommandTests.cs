@@ -144,7 +144,7 @@ public sealed class GenerateCommandTests : IDisposable
         { new[] { "--api", "comfyui" }, 2, "ffr generate: --api comfyui needs --workflow FILE" },
         { new[] { "--api", "comfyui", "--workflow", "{noseed}" }, 1, "ffr generate: ComfyUI workflow '{noseed}' has no {{seed}} placeholder; put it where the value goes" },
         { new[] { "--api", "openai", "--api-key-variable", "FFR_TEST_UNSET_KEY" }, 2, "ffr generate: The environment variable FFR_TEST_UNSET_KEY holds no API key; set it (export FFR_TEST_UNSET_KEY=...), or name another variable with --api-key-variable." },
-        { new[] { "--out", "{file}" }, 2, "ffr generate: --out '{file}' is a file; give a folder for the images" },
+        { new[] { "--out", "{file}" }, 2, "ffr generate: --out '{file}' cannot be written: '{file}' is a file, but a folder is needed there. Choose another path." },
         { new[] { "--width", "0" }, 2, "ffr generate: --width '0' is not a whole number from 1 to 16384." },
         { new[] { "--cfg-scale", "0" }, 2, "ffr generate: --cfg-scale '0' is not a number above 0 and below 100." },
         { new[] { "--timeout", "0.005" }, 2, "ffr generate: --timeout '0.005' is not a number from 0.01 to 86400." },

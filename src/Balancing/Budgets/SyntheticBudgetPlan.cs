@@ -59,6 +59,10 @@ public sealed class SyntheticBudgetPlan
     /// <summary>Subgroups for which the pool holds too few images.</summary>
     public IReadOnlyList<SubgroupBudget> Shortfalls => Subgroups.Where(s => s.Missing > 0).ToArray();
 
+    /// <summary>"a|y: 30 missing (50 available, 80 needed); ...": every short subgroup, for messages.</summary>
+    public string DescribeShortfalls() =>
+        string.Join("; ", Shortfalls.Select(s => $"{s.Key}: {s.Missing} missing ({s.Available} available, {s.Needed} needed)"));
+
     /// <summary>One line per short subgroup when shortfalls were allowed.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
@@ -132,7 +136,7 @@ public sealed class SyntheticBudgetPlan
         var plan = new SyntheticBudgetPlan(strategy, usbTotal, k, subgroups, warnings);
         if (!options.AllowShortfall && plan.Shortfalls.Count > 0)
         {
-            string list = string.Join("; ", plan.Shortfalls.Select(s => $"{s.Key}: {s.Missing} missing ({s.Available} available, {s.Needed} needed)"));
+            string list = plan.DescribeShortfalls();
             throw new SyntheticShortfallException(plan,
                 $"The synthetic pool is short for {strategy} in {plan.Shortfalls.Count} subgroup(s): {list}. Generate the missing images, lower ImagesPerSubgroup, or set AllowShortfall to use what exists.");
         }

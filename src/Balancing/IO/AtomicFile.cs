@@ -110,20 +110,20 @@ public static class AtomicFile
             throw new UnauthorizedAccessException($"Could not create the folder '{full}' ({Reason(ex, full)}).", ex);
         }
 
-        string probe = Path.Combine(full, $".ffr-write-probe.{Environment.ProcessId}-{Guid.NewGuid():N}{TempSuffix}");
+        string probeTemp = Path.Combine(full, $".ffr-write-probe.{Environment.ProcessId}-{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            using (new FileStream(probeTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
             }
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new UnauthorizedAccessException($"The folder '{full}' is not writable ({Reason(ex, probe)}).", ex);
+            throw new UnauthorizedAccessException($"The folder '{full}' is not writable ({Reason(ex, probeTemp)}).", ex);
         }
         catch (IOException ex)
         {
-            throw new IOException($"Files cannot be created in the folder '{full}' ({Reason(ex, probe)}).", ex);
+            throw new IOException($"Files cannot be created in the folder '{full}' ({Reason(ex, probeTemp)}).", ex);
         }
     }
 

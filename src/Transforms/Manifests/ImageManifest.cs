@@ -320,10 +320,7 @@ public sealed class ImageManifest
     /// <summary>One sentence for the notices of one kind, in the library's terms.</summary>
     private static string Warning(ManifestIssueKind kind, ManifestIssue[] notices)
     {
-        string examples = string.Join(", ", notices.Take(10).Select(n => n.Line > 0 ? $"'{n.ImagePath}' (line {n.Line})" : $"'{n.ImagePath}'")) + (notices.Length > 10 ? ", ..." : string.Empty);
-        return kind == ManifestIssueKind.GrayscaleImage
-            ? $"{notices.Length} grayscale image(s) among RGB ones were kept: {examples}. Set FilterGrayscale to leave them out."
-            : $"{notices.Length} image path(s) lead outside the manifest's folder: {examples}. They are read, but the manifest stops working when its folder is moved or copied alone; keep images under the manifest's folder to avoid that.";
+        return ManifestIssue.Summarize(kind, notices) + (kind == ManifestIssueKind.GrayscaleImage ? " Set FilterGrayscale to leave them out." : string.Empty);
     }
 
     private static ManifestIssue? CheckFields(Candidate c)

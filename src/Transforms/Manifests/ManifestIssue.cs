@@ -40,6 +40,22 @@ public sealed record ManifestIssue(int Line, string ImagePath, ManifestIssueKind
 {
     /// <inheritdoc />
     public override string ToString() => Line > 0 ? $"line {Line}: {Message}" : Message;
+
+    /// <summary>
+    /// One sentence for notices of one kind (rows kept but worth knowing about), with up to ten of them
+    /// and their lines; the caller adds how to act on it in its user's terms.
+    /// </summary>
+    public static string Summarize(ManifestIssueKind kind, IReadOnlyList<ManifestIssue> notices)
+    {
+        ArgumentNullException.ThrowIfNull(notices);
+        string examples = string.Join(", ", notices.Take(10).Select(n => n.Line > 0 ? $"'{n.ImagePath}' (line {n.Line})" : $"'{n.ImagePath}'")) + (notices.Count > 10 ? ", ..." : string.Empty);
+        return kind switch
+        {
+            ManifestIssueKind.GrayscaleImage => $"{notices.Count} grayscale image(s) among RGB ones were kept: {examples}.",
+            ManifestIssueKind.OutsideManifestFolder => $"{notices.Count} image path(s) lead outside the manifest's folder: {examples}. They are read, but the manifest stops working when its folder is moved or copied alone; keep images under the manifest's folder to avoid that.",
+            _ => $"{notices.Count} row(s) of kind {kind}: {examples}.",
+        };
+    }
 }
 
 /// <summary>Thrown when a manifest has invalid rows and skipping them was not asked for; carries every problem.</summary>
