@@ -15,6 +15,7 @@ namespace Ffr.MLNet.Training;
 internal static class Dfr
 {
     private const int Iterations = 1000;
+    private const int ProgressSteps = 10;
 
     /// <summary>The phase name in progress reports.</summary>
     public const string PhaseName = "dfr";
@@ -43,37 +44,37 @@ internal static class Dfr
             second.AddRange(members.Skip(half));
         }
 
-        // Progress: one round per strength C, then the final fit; a step per balanced subset.
-        int rounds = options.DfrRegularization.Length + 1;
+        // Progress: round 1 fits every strength C at once (then one report per C with its held-out
+        // worst-group accuracy), round 2 the final layer; a step per tenth of the iterations.
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        void Report(int round, int subset, double c, double? heldOut)
+        double[] strengths = options.DfrRegularization;
+        void Report(int round, int step, string detail, double? heldOut)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
-            int done = (round - 1) * options.DfrSubsets + subset;
-            int total = rounds * options.DfrSubsets;
-            TimeSpan remaining = done == 0 ? TimeSpan.Zero : watch.Elapsed / done * (total - done);
-            options.Progress?.Report(new TrainingProgress(PhaseName, round, rounds, subset, options.DfrSubsets, double.NaN, heldOut, null, clock.Elapsed, remaining)
-            {
-                Detail = round < rounds ? FormattableString.Invariant($"last layer, C = {c}") : FormattableString.Invariant($"final last layer, C = {c}"),
-            });
+            int done = (round - 1) * ProgressSteps + step;
+            TimeSpan remaining = done == 0 ? TimeSpan.Zero : watch.Elapsed / done * (2 * ProgressSteps - done);
+            options.Progress?.Report(new TrainingProgress(PhaseName, round, 2, step, ProgressSteps, double.NaN, heldOut, null, clock.Elapsed, remaining) { Detail = detail });
         }
 
-        double bestC = options.DfrRegularization[0];
+        string search = "last layer, C in " + string.Join(", ", strengths.Select(c => FormattableString.Invariant($"{c}")));
+        (Tensor searchWeights, Tensor searchBiases) = FitAveraged(z, labels, groups, first, classes, strengths, options.DfrSubsets, StableSeed.Combine(seed, 0xDF1), out _, step => Report(1, step, search, null));
+        double bestC = strengths[0];
         double bestHeldOut = double.NegativeInfinity;
-        for (int round = 1; round < rounds; round++)
+        for (int i = 0; i < strengths.Length; i++)
         {
-            double c = options.DfrRegularization[round - 1];
-            (Tensor w, Tensor b) = FitAveraged(z, labels, groups, first, classes, c, options.DfrSubsets, StableSeed.Combine(seed, 0xDF1), out _, s => Report(round, s, c, null));
-            double heldOut = second.Count == 0 ? double.NaN : WorstGroup(z, w, b, labels, groups, second, validation.GroupCount);
-            Report(round, options.DfrSubsets, c, heldOut);
+            double heldOut = second.Count == 0 ? double.NaN : WorstGroup(z, searchWeights[i], searchBiases[i], labels, groups, second, validation.GroupCount);
+            Report(1, ProgressSteps, FormattableString.Invariant($"last layer, C = {strengths[i]}"), heldOut);
             if (heldOut > bestHeldOut)
             {
                 bestHeldOut = heldOut;
-                bestC = c;
+                bestC = strengths[i];
             }
         }
 
-        (Tensor weight, Tensor bias) = FitAveraged(z, labels, groups, Enumerable.Range(0, labels.Length).ToList(), classes, bestC, options.DfrSubsets, StableSeed.Combine(seed, 0xDF2), out int perGroup, s => Report(rounds, s, bestC, null));
+        string final = FormattableString.Invariant($"final last layer, C = {bestC}");
+        (Tensor weights, Tensor biases) = FitAveraged(z, labels, groups, Enumerable.Range(0, labels.Length).ToList(), classes, new[] { bestC }, options.DfrSubsets, StableSeed.Combine(seed, 0xDF2), out int perGroup, step => Report(2, step, final, null));
+        Tensor weight = weights[0];
+        Tensor bias = biases[0];
 
         // logits = W (x - mean) / std + b = (W / std) x + (b - W mean / std)
         using (no_grad())
@@ -86,8 +87,8 @@ internal static class Dfr
 
         long[] predictions = PhaseRunner.Predict(network, validation.Images, device);
         bool[] correct = predictions.Select((p, i) => p == labels[i]).ToArray();
-        double final = GroupAccuracies.Compute(groups, correct, validation.GroupCount).WorstGroup;
-        return new DfrSummary(bestC, bestHeldOut, final, options.DfrSubsets, perGroup);
+        double worstGroup = GroupAccuracies.Compute(groups, correct, validation.GroupCount).WorstGroup;
+        return new DfrSummary(bestC, bestHeldOut, worstGroup, options.DfrSubsets, perGroup);
     }
 
     private static Tensor Features(ImageNetwork network, Tensor images, Device device)
@@ -106,56 +107,57 @@ internal static class Dfr
         return cat(chunks, 0);
     }
 
-    /// <summary>Averages the layers fitted on <paramref name="subsets"/> random group-balanced subsets of <paramref name="rows"/>.</summary>
-    private static (Tensor Weight, Tensor Bias) FitAveraged(Tensor z, int[] labels, int[] groups, List<int> rows, int classes, double c, int subsets, int seed, out int perGroup, Action<int> subsetDone)
+    /// <summary>
+    /// For every strength in <paramref name="strengths"/>, the average of the layers fitted on the same
+    /// <paramref name="subsets"/> random group-balanced subsets of <paramref name="rows"/>: all
+    /// strengths x subsets problems solved together, as one batch of matrix products per iteration.
+    /// </summary>
+    /// <returns>Per strength, the averaged weight [classes, features] and bias [classes].</returns>
+    private static (Tensor Weights, Tensor Biases) FitAveraged(Tensor z, int[] labels, int[] groups, List<int> rows, int classes, double[] strengths, int subsets, int seed, out int perGroup, Action<int> progress)
     {
         var byGroup = rows.GroupBy(r => groups[r]).Select(g => g.ToArray()).ToArray();
         perGroup = byGroup.Min(g => g.Length);
         var random = new Random(seed);
-        Tensor weight = zeros(classes, z.shape[1], ScalarType.Float64);
-        Tensor bias = zeros(classes, ScalarType.Float64);
+        var chosen = new List<long>();
         for (int s = 0; s < subsets; s++)
         {
-            var subset = new List<int>();
             foreach (int[] members in byGroup)
             {
                 int[] copy = (int[])members.Clone();
                 random.Shuffle(copy);
-                subset.AddRange(copy.Take(perGroup));
+                chosen.AddRange(copy.Take(perGroup).Select(r => (long)r));
             }
-
-            (Tensor w, Tensor b) = FitL1Logistic(z, labels, subset, classes, c);
-            weight += w;
-            bias += b;
-            subsetDone(s + 1);
         }
 
-        return (weight / subsets, bias / subsets);
-    }
-
-    /// <summary>Multinomial logistic regression, mean cross-entropy + ||W||_1 / (C n), by proximal gradient (ISTA).</summary>
-    private static (Tensor Weight, Tensor Bias) FitL1Logistic(Tensor z, int[] labels, List<int> rows, int classes, double c)
-    {
-        Tensor x = z.index_select(0, tensor(rows.Select(r => (long)r).ToArray()));
-        Tensor target = nn.functional.one_hot(tensor(rows.Select(r => (long)labels[r]).ToArray()), classes).to(ScalarType.Float64);
-        long n = x.shape[0];
-        double lipschitz = 0.5 * (x * x).sum(1).mean().item<double>() + 1e-6;
-        double step = 1.0 / lipschitz;
-        double threshold = step / (c * n);
-        Tensor w = zeros(classes, x.shape[1], ScalarType.Float64);
-        Tensor b = zeros(classes, ScalarType.Float64);
+        long n = chosen.Count / subsets;
+        Tensor index = tensor(chosen.ToArray());
+        Tensor x = z.index_select(0, index).view(1, subsets, n, z.shape[1]);                                                   // [1, S, n, d]
+        Tensor target = nn.functional.one_hot(tensor(chosen.Select(r => (long)labels[r]).ToArray()), classes).to(ScalarType.Float64).view(1, subsets, n, classes); // [1, S, n, K]
+        Tensor step = (0.5 * (x * x).sum(3).mean(new long[] { 2 }, keepdim: true) + 1e-6).reciprocal().unsqueeze(-1);      // [1, S, 1, 1]: 1 / Lipschitz per subset
+        Tensor threshold = step / (tensor(strengths, ScalarType.Float64).view(strengths.Length, 1, 1, 1) * n);           // [C, S, 1, 1]
+        Tensor negativeThreshold = -threshold;
+        Tensor w = zeros(new long[] { strengths.Length, subsets, classes, z.shape[1] }, ScalarType.Float64);                // [C, S, K, d]
+        Tensor b = zeros(new long[] { strengths.Length, subsets, 1, classes }, ScalarType.Float64);                        // [C, S, 1, K]
+        int every = Iterations / ProgressSteps;
         for (int i = 0; i < Iterations; i++)
         {
-            using var scope = NewDisposeScope();
-            Tensor p = nn.functional.softmax(x.matmul(w.t()) + b, 1);
-            Tensor error = (p - target) / n;
-            Tensor next = w - step * error.t().matmul(x);
-            Tensor shrunk = next.sign() * (next.abs() - threshold).clamp_min(0);
-            w.copy_(shrunk);
-            b.sub_(step * error.sum(dim: 0));
+            using (NewDisposeScope())
+            {
+                // Mean cross-entropy + ||W||_1 / (C n) by proximal gradient (ISTA), every problem at once:
+                // a gradient step, then soft-thresholding (w - clamp(w, -t, t) = sign(w) max(|w| - t, 0)).
+                Tensor error = nn.functional.softmax(x.matmul(w.transpose(-1, -2)).add_(b), -1).sub_(target).div_(n);
+                b.sub_(error.sum(2, keepdim: true).mul_(step));
+                w.sub_(error.transpose(-1, -2).matmul(x).mul_(step));
+                w.sub_(w.clamp(negativeThreshold, threshold));
+            }
+
+            if ((i + 1) % every == 0)
+            {
+                progress((i + 1) / every);
+            }
         }
 
-        return (w, b);
+        return (w.mean(new long[] { 1 }), b.mean(new long[] { 1 }).squeeze(1));
     }
 
     private static double WorstGroup(Tensor z, Tensor w, Tensor b, int[] labels, int[] groups, List<int> rows, int groupCount)
