@@ -26,6 +26,21 @@ public sealed class ImageGeneratorFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task Generate_ComfyUiImageMissingAfterAnAcceptedJob_IsAFailedTry_NotARejectedServer()
+    {
+        await using LoopbackImageServer server = await LoopbackImageServer.StartAsync(TextToImageApi.ComfyUi);
+        server.Faults = n => n == 1 ? ServerFault.OutputMissing : ServerFault.None;
+        GenerationPlan plan = Kit.Plan(_dir, 1);
+
+        GenerationSummary summary = await new ImageGenerator(Kit.Options(TextToImageApi.ComfyUi, server)).GenerateAsync(plan, _dir.File("out"));
+
+        Assert.Equal((4, 0), (summary.Made, summary.Failed));
+        Assert.Equal(1, summary.Endpoints[0].FailedTries); // asked again on the same server, which stays in the run
+        Assert.Null(summary.Endpoints[0].Reason);
+        Kit.AssertEveryImageMade(plan, _dir.File("out"), server);
+    }
+
+    [Fact]
     public async Task Generate_BodyStallsAfterTheHeaders_TheAttemptTimesOutAndIsAskedAgain()
     {
         await using LoopbackImageServer server = await LoopbackImageServer.StartAsync(TextToImageApi.Automatic1111);

@@ -48,6 +48,9 @@ public enum ServerFault
 
     /// <summary>200 and the start of a JSON body, then nothing more (until the client gives up, or 30 seconds).</summary>
     StallBody,
+
+    /// <summary>ComfyUI: the job is accepted and finishes, but <c>/view</c> answers 404 for its image.</summary>
+    OutputMissing,
 }
 
 /// <summary>A generation request the server received.</summary>
@@ -232,7 +235,7 @@ public sealed class LoopbackImageServer : IAsyncDisposable
     {
         string file = context.Request.Query["filename"].ToString();
         string id = file.Length > 8 ? file[4..^4] : string.Empty;
-        if (!_jobs.TryGetValue(id, out ComfyJob? job) || context.Request.Query["type"] != "output")
+        if (!_jobs.TryGetValue(id, out ComfyJob? job) || context.Request.Query["type"] != "output" || job.Fault == ServerFault.OutputMissing)
         {
             context.Response.StatusCode = 404;
             return;
