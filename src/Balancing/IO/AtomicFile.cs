@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace Ffr.MLNet.IO;
@@ -14,6 +15,7 @@ namespace Ffr.MLNet.IO;
 public static class AtomicFile
 {
     private const string TempSuffix = ".tmp";
+    private static readonly ConcurrentDictionary<string, bool> Cleaned = new(StringComparer.Ordinal);
 
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
     /// <param name="path">The file to create or replace; its folder is created when missing.</param>
@@ -26,7 +28,7 @@ public static class AtomicFile
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
         string folder = PrepareFolder(full);
-        DeleteAbandonedTemporaries(full);
+        DeleteAbandonedTemporaries(folder);
         string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}-{Guid.NewGuid():N}{TempSuffix}");
         try
         {
@@ -144,15 +146,22 @@ public static class AtomicFile
         return folder;
     }
 
-    /// <summary>Deletes temporaries of <paramref name="full"/> whose writing process no longer runs (it was killed mid-write).</summary>
-    private static void DeleteAbandonedTemporaries(string full)
+    /// <summary>
+    /// Deletes the temporaries in <paramref name="folder"/> whose writing process no longer runs (it was
+    /// killed mid-write): once per folder and process, on the first write into it, so that writing
+    /// thousands of files into one folder does not list it thousands of times.
+    /// </summary>
+    private static void DeleteAbandonedTemporaries(string folder)
     {
-        string folder = Path.GetDirectoryName(full)!;
-        string prefix = $".{Path.GetFileName(full)}.";
-        IEnumerable<string> candidates;
+        if (!Cleaned.TryAdd(folder, true))
+        {
+            return;
+        }
+
+        string[] candidates;
         try
         {
-            candidates = Directory.EnumerateFiles(folder, prefix + "*" + TempSuffix).ToArray();
+            candidates = Directory.GetFiles(folder, ".*" + TempSuffix);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -161,9 +170,9 @@ public static class AtomicFile
 
         foreach (string candidate in candidates)
         {
-            string rest = Path.GetFileName(candidate)[prefix.Length..^TempSuffix.Length];
-            int dash = rest.IndexOf('-', StringComparison.Ordinal);
-            if (dash > 0 && int.TryParse(rest[..dash], out int pid) && !TemporaryFolder.IsRunning(pid))
+            // .<name>.<process id>-<random>.tmp: the owner is the last dot-separated part.
+            string name = Path.GetFileName(candidate)[..^TempSuffix.Length];
+            if (TemporaryFolder.OwnerHasEnded(name[(name.LastIndexOf('.') + 1)..]))
             {
                 TryDelete(candidate);
             }

@@ -57,16 +57,25 @@ public sealed class TemporaryFolder : IDisposable
 
         foreach (string folder in folders)
         {
-            string rest = System.IO.Path.GetFileName(folder)[Prefix.Length..];
-            int dash = rest.IndexOf('-', StringComparison.Ordinal);
-            if (dash > 0 && int.TryParse(rest[..dash], out int pid) && !IsRunning(pid))
+            if (OwnerHasEnded(System.IO.Path.GetFileName(folder)[Prefix.Length..]))
             {
                 new TemporaryFolder(folder).Dispose();
             }
         }
     }
 
-    internal static bool IsRunning(int pid)
+    /// <summary>
+    /// Whether <paramref name="owner"/>, "&lt;process id&gt;-&lt;32 hex digits&gt;" as the names of temporary
+    /// files and folders carry it, names a process that has ended: what was left behind was abandoned.
+    /// Names of any other shape are never ours, and never deleted.
+    /// </summary>
+    internal static bool OwnerHasEnded(string owner)
+    {
+        int dash = owner.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 && int.TryParse(owner[..dash], out int pid) && Guid.TryParseExact(owner[(dash + 1)..], "N", out _) && !IsRunning(pid);
+    }
+
+    private static bool IsRunning(int pid)
     {
         if (pid == Environment.ProcessId)
         {

@@ -53,7 +53,7 @@ public sealed record ManifestIssue(int Line, string ImagePath, ManifestIssueKind
         {
             ManifestIssueKind.GrayscaleImage => $"{notices.Count} grayscale image(s) among RGB ones were kept: {examples}.",
             ManifestIssueKind.OutsideManifestFolder => $"{notices.Count} image path(s) lead outside the manifest's folder: {examples}. They are read, but the manifest stops working when its folder is moved or copied alone; keep images under the manifest's folder to avoid that.",
-            _ => $"{notices.Count} row(s) of kind {kind}: {examples}.",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only grayscale images and paths outside the manifest's folder are kept with a notice."),
         };
     }
 }

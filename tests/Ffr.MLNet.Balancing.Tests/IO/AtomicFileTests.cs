@@ -68,18 +68,24 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void Write_TemporaryOfAKilledProcess_IsRemoved_OneOfALiveProcessIsKept()
+    public void Write_FirstIntoAFolder_RemovesTemporariesOfKilledProcesses_KeepsLiveAndForeignOnes()
     {
-        string path = Path.Combine(_dir, "ffr-checkpoint.bin");
         using Process finished = Process.Start(new ProcessStartInfo("true"))!;
         finished.WaitForExit();
-        string abandoned = Path.Combine(_dir, $".ffr-checkpoint.bin.{finished.Id}-0123.tmp");
-        string live = Path.Combine(_dir, $".ffr-checkpoint.bin.{Environment.ProcessId}-4567.tmp");
-        File.WriteAllText(abandoned, "half");
-        File.WriteAllText(live, "being written");
-        AtomicFile.WriteText(path, "whole");
+        string abandoned = Path.Combine(_dir, $".ffr-checkpoint.bin.{finished.Id}-{Guid.NewGuid():N}.tmp");
+        string abandonedOther = Path.Combine(_dir, $".model.zip.{finished.Id}-{Guid.NewGuid():N}.tmp");
+        string live = Path.Combine(_dir, $".ffr-checkpoint.bin.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        string foreign = Path.Combine(_dir, $".notes.{finished.Id}-draft.tmp");
+        foreach (string file in new[] { abandoned, abandonedOther, live, foreign })
+        {
+            File.WriteAllText(file, "half");
+        }
+
+        AtomicFile.WriteText(Path.Combine(_dir, "ffr-checkpoint.bin"), "whole");
         Assert.False(File.Exists(abandoned));
+        Assert.False(File.Exists(abandonedOther));
         Assert.True(File.Exists(live));
+        Assert.True(File.Exists(foreign)); // not of our shape: never deleted
     }
 
     [Fact]

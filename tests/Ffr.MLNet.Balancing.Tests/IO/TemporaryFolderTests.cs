@@ -24,8 +24,8 @@ public sealed class TemporaryFolderTests : IDisposable
     {
         using Process finished = Process.Start(new ProcessStartInfo("true"))!;
         finished.WaitForExit();
-        string abandoned = Path.Combine(_parent, $"ffr-tmp-{finished.Id}-0123");
-        string live = Path.Combine(_parent, $"ffr-tmp-{Environment.ProcessId}-4567");
+        string abandoned = Path.Combine(_parent, $"ffr-tmp-{finished.Id}-{Guid.NewGuid():N}");
+        string live = Path.Combine(_parent, $"ffr-tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
         string foreign = Path.Combine(_parent, "someone-else");
         foreach (string folder in new[] { abandoned, live, foreign })
         {
