@@ -13,24 +13,30 @@ internal sealed class ImageNetwork : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _module;
     private readonly (string Name, nn.Module<Tensor, Tensor> Module)[] _featureStages;
+    private nn.Module[] _frozen = Array.Empty<nn.Module>();
 
     private ImageNetwork(NetworkArchitecture architecture, nn.Module<Tensor, Tensor> module, int classes)
     {
         Architecture = architecture;
         _module = module;
         Classes = classes;
-        if (module is ResNet)
+        switch (module)
         {
-            _featureStages = module.named_children()
-                .Where(c => c.name != "fc")
-                .Select(c => (c.name, (nn.Module<Tensor, Tensor>)c.module))
-                .ToArray();
-            Head = (Linear)module.named_children().First(c => c.name == "fc").module;
-        }
-        else
-        {
-            _featureStages = Array.Empty<(string, nn.Module<Tensor, Tensor>)>();
-            Head = ((SmallCnn)module).Head;
+            case ResNet:
+                _featureStages = module.named_children()
+                    .Where(c => c.name != "fc")
+                    .Select(c => (c.name, (nn.Module<Tensor, Tensor>)c.module))
+                    .ToArray();
+                Head = (Linear)module.named_children().First(c => c.name == "fc").module;
+                break;
+            case ImageNetResNet18 pretrained:
+                _featureStages = Array.Empty<(string, nn.Module<Tensor, Tensor>)>();
+                Head = pretrained.Head;
+                break;
+            default:
+                _featureStages = Array.Empty<(string, nn.Module<Tensor, Tensor>)>();
+                Head = ((SmallCnn)module).Head;
+                break;
         }
 
         FeatureSize = (int)Head.in_features;
@@ -48,10 +54,46 @@ internal sealed class ImageNetwork : IDisposable
     /// <summary>The TorchSharp module.</summary>
     public nn.Module<Tensor, Tensor> Module => _module;
 
-    /// <summary>Creates a network with freshly initialised weights (seed the torch generator first).</summary>
-    public static ImageNetwork Create(NetworkArchitecture architecture, int classes)
+    /// <summary>The layers frozen by <see cref="Freeze"/>.</summary>
+    public FrozenLayers Frozen { get; private set; }
+
+    /// <summary>Whether the architecture starts from pretrained weights of its own (no initial weights file needed).</summary>
+    public static bool IsPretrained(NetworkArchitecture architecture) => architecture == NetworkArchitecture.ResNet18ImageNet;
+
+    /// <summary>The smallest image side the architecture takes: 8 for the small CNN; 32 for a ResNet (five halvings down to 1 x 1).</summary>
+    public static int MinimumImageSize(NetworkArchitecture architecture) => architecture == NetworkArchitecture.SmallCnn ? 8 : 32;
+
+    /// <summary>
+    /// The per-channel mean and standard deviation that the batcher applies (after scaling to [0, 1])
+    /// for <paramref name="architecture"/>: the options' own, except for a network that preprocesses
+    /// its input itself (<see cref="NetworkArchitecture.ResNet18ImageNet"/> takes values in 0..255).
+    /// </summary>
+    public static (float[] Mean, float[] Std) InputNormalization(NetworkArchitecture architecture, float[] mean, float[] std) =>
+        architecture == NetworkArchitecture.ResNet18ImageNet
+            ? (new float[] { 0, 0, 0 }, new[] { 1f / 255, 1f / 255, 1f / 255 })
+            : (mean, std);
+
+    /// <summary>Creates a network with freshly initialised weights (seed the torch generator first); a pretrained architecture loads its backbone.</summary>
+    public static ImageNetwork Create(NetworkArchitecture architecture, int classes, int imageSize = 32)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        if (architecture == NetworkArchitecture.ResNet18ImageNet)
+        {
+            string folder = PretrainedResNet18File.Locate();
+            var pretrained = new ImageNetResNet18(classes, imageSize);
+            try
+            {
+                PretrainedResNet18File.Load(pretrained, folder);
+            }
+            catch
+            {
+                pretrained.Dispose();
+                throw;
+            }
+
+            return new ImageNetwork(architecture, pretrained, classes);
+        }
+
         nn.Module<Tensor, Tensor> module = architecture switch
         {
             NetworkArchitecture.SmallCnn => new SmallCnn(classes),
@@ -62,6 +104,36 @@ internal sealed class ImageNetwork : IDisposable
         };
         return new ImageNetwork(architecture, module, classes);
     }
+
+    /// <summary>
+    /// Freezes <paramref name="layers"/>: their parameters stop requiring gradients and their batch
+    /// norms stay in evaluation mode in <see cref="Train"/>.
+    /// </summary>
+    public void Freeze(FrozenLayers layers)
+    {
+        Frozen = layers;
+        var named = _module.named_children().ToArray();
+        _frozen = layers switch
+        {
+            FrozenLayers.None => Array.Empty<nn.Module>(),
+            FrozenLayers.Backbone => named.Where(c => c.module != Head).Select(c => c.module).ToArray(),
+            FrozenLayers.AllButLastStage => named.Where(c => c.module != Head && !LastStage.Contains(c.name)).Select(c => c.module).ToArray(),
+            _ => throw new ArgumentOutOfRangeException(nameof(layers), layers, "Unknown frozen layers."),
+        };
+        foreach (nn.Module module in _frozen)
+        {
+            foreach (Parameter p in module.parameters())
+            {
+                p.requires_grad = false;
+            }
+        }
+    }
+
+    /// <summary>The parameters that train (all but the frozen ones).</summary>
+    public IEnumerable<Parameter> TrainableParameters() => _module.parameters().Where(p => p.requires_grad);
+
+    /// <summary>The children that make the last stage: <c>layer4</c> of a ResNet, the third block (<c>conv3</c>, <c>bn3</c>) of the small CNN.</summary>
+    private string[] LastStage => _module is SmallCnn ? new[] { "conv3", "bn3" } : new[] { "layer4" };
 
     /// <summary>Logits, [N, Classes].</summary>
     public Tensor Forward(Tensor input) => _module.call(input);
@@ -74,6 +146,11 @@ internal sealed class ImageNetwork : IDisposable
             return small.Features(input);
         }
 
+        if (_module is ImageNetResNet18 pretrained)
+        {
+            return pretrained.Features(input);
+        }
+
         using var scope = NewDisposeScope();
         Tensor x = input;
         foreach ((string _, nn.Module<Tensor, Tensor> stage) in _featureStages)
@@ -84,18 +161,18 @@ internal sealed class ImageNetwork : IDisposable
         return x.flatten(1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Switches to training mode; with <paramref name="freezeBatchNorm"/>, batch-norm layers stay in evaluation mode.</summary>
+    /// <summary>
+    /// Switches to training mode; with <paramref name="freezeBatchNorm"/>, batch-norm layers stay in
+    /// evaluation mode, and so do the frozen layers'.
+    /// </summary>
     public void Train(bool freezeBatchNorm)
     {
         _module.train();
-        if (freezeBatchNorm)
+        foreach (nn.Module module in freezeBatchNorm ? _module.modules() : _frozen.SelectMany(f => f.modules()))
         {
-            foreach (nn.Module module in _module.modules())
+            if (module is BatchNorm2d)
             {
-                if (module is BatchNorm2d)
-                {
-                    module.eval();
-                }
+                module.eval();
             }
         }
     }

@@ -14,4 +14,11 @@ public enum NetworkArchitecture
 
     /// <summary>TorchVision's ResNet-50 (the paper's backbone).</summary>
     ResNet50,
+
+    /// <summary>
+    /// The ImageNet-pretrained ResNet-18 of ML.NET's <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> package
+    /// (<see cref="ImageNetResNet18"/>), with a new head: the backbone for real photographs. Images of
+    /// 224 x 224 match its pretraining; its preprocessing is part of the network.
+    /// </summary>
+    ResNet18ImageNet,
 }

@@ -35,6 +35,7 @@ internal static class OnnxExport
         {
             SmallCnn small => SmallCnnFeatures(g, x, small),
             ResNet resnet => ResNetFeatures(g, x, resnet),
+            ImageNetResNet18 pretrained => ImageNetResNet18Features(g, x, pretrained),
             _ => throw new NotSupportedException($"ONNX export does not know {network.Module.GetType().Name}."),
         };
 
@@ -89,6 +90,37 @@ internal static class OnnxExport
             foreach ((string _, nn.Module block) in children[layer].named_children())
             {
                 x = Block(g, x, block.named_children().ToDictionary(c => c.name, c => c.module));
+            }
+        }
+
+        return g.Node("Flatten", new[] { g.Node("GlobalAveragePool", new[] { x }) });
+    }
+
+    /// <summary>
+    /// The pretrained ResNet-18's preprocessing (RGB to BGR, minus its mean image) and backbone, with
+    /// the same asymmetric pads as the graph it was imported from.
+    /// </summary>
+    private static string ImageNetResNet18Features(OnnxGraphBuilder g, string x, ImageNetResNet18 network)
+    {
+        using (no_grad())
+        {
+            Tensor mean = network.MeanImage.detach().cpu();
+            x = g.Node("Gather", new[] { x, g.Constant(new long[] { 2, 1, 0 }, 3) }, null, OnnxGraphBuilder.Int("axis", 1));
+            x = g.Node("Sub", new[] { x, g.Constant(mean.data<float>().ToArray(), mean.shape) });
+        }
+
+        var convolutions = network.ConvolutionsInGraphOrder().ToDictionary(c => c.Name);
+        string Conv(string input, string name) => g.ConvBatchNorm(input, convolutions[name].Conv, convolutions[name].BatchNorm, PretrainedResNet18File.OnnxPads(name, convolutions[name].Conv));
+        x = g.Relu(Conv(x, "conv1"));
+        x = g.Node("MaxPool", new[] { x }, null, OnnxGraphBuilder.Ints("kernel_shape", 3, 3), OnnxGraphBuilder.Ints("strides", 2, 2), OnnxGraphBuilder.Ints("pads", 1, 1, 0, 0));
+        for (int s = 0; s < ImageNetResNet18.BlocksPerStage.Length; s++)
+        {
+            for (int b = 0; b < ImageNetResNet18.BlocksPerStage[s]; b++)
+            {
+                string prefix = FormattableString.Invariant($"layer{s + 1}.{b}.");
+                string identity = convolutions.ContainsKey(prefix + "downsample.0") ? Conv(x, prefix + "downsample.0") : x;
+                string y = Conv(g.Relu(Conv(x, prefix + "conv1")), prefix + "conv2");
+                x = g.Relu(g.Node("Add", new[] { y, identity }));
             }
         }
 

@@ -61,8 +61,11 @@ internal sealed class OnnxGraphBuilder
 
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
-    /// <summary>Convolution with the batch norm folded in: W' = W * g / sqrt(v + eps), b' = (b - m) * g / sqrt(v + eps) + beta.</summary>
-    public string ConvBatchNorm(string input, Conv2d conv, BatchNorm2d? bn)
+    /// <summary>
+    /// Convolution with the batch norm folded in: W' = W * g / sqrt(v + eps), b' = (b - m) * g / sqrt(v + eps) + beta.
+    /// <paramref name="pads"/> (top, left, bottom, right) replaces the convolution's own symmetric padding.
+    /// </summary>
+    public string ConvBatchNorm(string input, Conv2d conv, BatchNorm2d? bn, long[]? pads = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -79,10 +82,11 @@ internal sealed class OnnxGraphBuilder
         string w = Constant(weight.to(ScalarType.Float32).data<float>().ToArray(), weight.shape);
         string b = Constant(bias.to(ScalarType.Float32).data<float>().ToArray(), outChannels);
         long[] padding = conv.padding ?? new long[] { 0, 0 };
+        pads ??= new[] { padding[0], padding[1], padding[0], padding[1] };
         return Node("Conv", new[] { input, w, b }, null,
             Ints("kernel_shape", conv.kernel_size),
             Ints("strides", conv.stride),
-            Ints("pads", padding[0], padding[1], padding[0], padding[1]),
+            Ints("pads", pads),
             Ints("dilations", conv.dilation),
             Int("group", conv.groups));
     }

@@ -36,13 +36,16 @@ public sealed class OnnxExportTests
     [InlineData(NetworkArchitecture.ResNet18, 32)]
     [InlineData(NetworkArchitecture.ResNet34, 32)]
     [InlineData(NetworkArchitecture.ResNet50, 32)]
+    [InlineData(NetworkArchitecture.ResNet18ImageNet, 224)]
+    [InlineData(NetworkArchitecture.ResNet18ImageNet, 64)]
     public void Export_OnnxRuntimeMatchesTorchSharpEvaluation(NetworkArchitecture architecture, int size)
     {
         torch.manual_seed(3);
-        using ImageNetwork network = ImageNetwork.Create(architecture, classes: 4);
+        using ImageNetwork network = ImageNetwork.Create(architecture, classes: 4, imageSize: size);
         RandomiseBatchNorms(network);
         network.Eval();
-        byte[] onnx = OnnxExport.Export(network, size, size, Mean, Std);
+        (float[] mean, float[] std) = ImageNetwork.InputNormalization(architecture, Mean, Std);
+        byte[] onnx = OnnxExport.Export(network, size, size, mean, std);
 
         const int batch = 3;
         var random = new Random(5);
@@ -54,7 +57,7 @@ public sealed class OnnxExportTests
         using (NewDisposeScope())
         {
             Tensor x = tensor(raw).reshape(batch, 3, size, size) / 255f;
-            x = (x - tensor(Mean).reshape(1, 3, 1, 1)) / tensor(Std).reshape(1, 3, 1, 1);
+            x = (x - tensor(mean).reshape(1, 3, 1, 1)) / tensor(std).reshape(1, 3, 1, 1);
             Tensor logits = network.Forward(x);
             expected = nn.functional.softmax(logits, 1).data<float>().ToArray();
             expectedIndex = logits.argmax(1).data<long>().ToArray();
