@@ -29,9 +29,9 @@ public class TrainingStepBenchmarks
     private Tensor _y = null!;
     private PhaseRunner _runner = null!;
     private PhasePlan _plan = null!;
-    private ImageBatcher _batcher = null!;
+    private NetworkInputs _batcher = null!;
     private PhasePlan _realPlan = null!;
-    private ImageBatcher _realBatcher = null!;
+    private NetworkInputs _realBatcher = null!;
     private Tensor _groupWeights = null!;
 
     [GlobalSetup]
@@ -55,12 +55,12 @@ public class TrainingStepBenchmarks
         var clock = new TrainingClock();
         _runner = new PhaseRunner(_network, CPU, options, 0, 32, "bench", clock, new NullChannel());
         _plan = new PhasePlan("training", 0, new PhaseOptions(), new TrainingData(rows, rows.Select(_ => random.Next(4)).ToArray(), new int[rows.Length], 16), TrainingMethod.Erm, false);
-        _batcher = _runner.Batcher(_plan);
+        _batcher = _runner.Inputs(_plan);
 
         BenchmarkDataset data = BenchmarkDataset.Create();
         string[] labels = BenchmarkDataset.Labels.ToArray();
         _realPlan = new PhasePlan("training", 0, new PhaseOptions(), new TrainingData(data.Train, data.Train.Select(r => Array.IndexOf(labels, r.Label)).ToArray(), new int[data.Train.Count], 16), TrainingMethod.Erm, false);
-        _realBatcher = _runner.Batcher(_realPlan);
+        _realBatcher = _runner.Inputs(_realPlan);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Steps)]

@@ -21,6 +21,12 @@ internal static class Names
     public static readonly IReadOnlyDictionary<string, NetworkArchitecture> Architectures = new Dictionary<string, NetworkArchitecture>
     {
         ["smallcnn"] = NetworkArchitecture.SmallCnn, ["resnet18"] = NetworkArchitecture.ResNet18, ["resnet34"] = NetworkArchitecture.ResNet34, ["resnet50"] = NetworkArchitecture.ResNet50,
+        ["resnet18-imagenet"] = NetworkArchitecture.ResNet18ImageNet,
+    };
+
+    public static readonly IReadOnlyDictionary<string, FrozenLayers> Freezing = new Dictionary<string, FrozenLayers>
+    {
+        ["none"] = FrozenLayers.None, ["backbone"] = FrozenLayers.Backbone, ["all-but-last-stage"] = FrozenLayers.AllButLastStage,
     };
 
     public static readonly IReadOnlyDictionary<string, DataSplit> Splits = new Dictionary<string, DataSplit>

@@ -168,7 +168,7 @@ internal sealed class ImageNetwork : IDisposable
     public void Train(bool freezeBatchNorm)
     {
         _module.train();
-        foreach (nn.Module module in freezeBatchNorm ? _module.modules() : _frozen.SelectMany(f => f.modules()))
+        foreach (nn.Module module in freezeBatchNorm ? _module.modules() : _frozen.SelectMany(f => f.modules().Prepend(f)))
         {
             if (module is BatchNorm2d)
             {

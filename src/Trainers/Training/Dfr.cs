@@ -23,7 +23,7 @@ internal static class Dfr
     public static DfrSummary Apply(ImageNetwork network, Device device, ValidationData validation, FfrTrainerOptions options, int seed, TrainingClock clock)
     {
         using var scope = NewDisposeScope();
-        Tensor features = Features(network, validation.Images, device);
+        Tensor features = NetworkInputs.ComputeFeatures(network, validation.Inputs, device, options.CancellationToken).cpu().to(ScalarType.Float64);
         Tensor mean = features.mean(new long[] { 0 });
         Tensor std = features.std(0).clamp_min(1e-6);
         Tensor z = (features - mean) / std;
@@ -85,26 +85,8 @@ internal static class Dfr
             network.Head.bias!.copy_(foldedBias.to(ScalarType.Float32).to(network.Head.bias.device));
         }
 
-        long[] predictions = PhaseRunner.Predict(network, validation.Images, device);
-        bool[] correct = predictions.Select((p, i) => p == labels[i]).ToArray();
-        double worstGroup = GroupAccuracies.Compute(groups, correct, validation.GroupCount).WorstGroup;
+        double worstGroup = validation.Accuracies(network, device, options.CancellationToken).WorstGroup;
         return new DfrSummary(bestC, bestHeldOut, worstGroup, options.DfrSubsets, perGroup);
-    }
-
-    private static Tensor Features(ImageNetwork network, Tensor images, Device device)
-    {
-        network.Eval();
-        var chunks = new List<Tensor>();
-        using (no_grad())
-        {
-            for (long start = 0; start < images.shape[0]; start += 256)
-            {
-                long length = Math.Min(256, images.shape[0] - start);
-                chunks.Add(network.Features(images.narrow(0, start, length).to(device)).cpu().to(ScalarType.Float64));
-            }
-        }
-
-        return cat(chunks, 0);
     }
 
     /// <summary>

@@ -162,11 +162,13 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
             plans.Add(new PhasePlan("training", 0, o.Training, Data(composed.Rows, sourceGroups), phaseMethod, o.FreezeBatchNorm));
         }
 
-        // 3. Network, device, validation tensor.
+        // 3. Network, device, validation inputs (and, with a frozen backbone, every phase's features).
         Device device = TorchDevice.Choose(_context, log);
         torch.manual_seed(seed);
-        var network = ImageNetwork.Create(o.Architecture, labels.Length);
+        int imageSize = o.ImageSize ?? FirstImageSize(realRows);
+        var network = ImageNetwork.Create(o.Architecture, labels.Length, imageSize);
         TemporaryFolder? temp = null;
+        var cached = new List<NetworkInputs>();
         try
         {
             if (o.InitialWeightsPath is string weights)
@@ -174,8 +176,9 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
                 network.LoadWeights(weights);
             }
 
+            network.Freeze(o.Freeze);
             network.To(device);
-            int imageSize = o.ImageSize ?? FirstImageSize(realRows);
+            (float[] mean, float[] std) = ImageNetwork.InputNormalization(o.Architecture, o.Mean, o.Std);
             string fingerprint = o.Fingerprint(seed) + $";{real.Count};{validation.Count};{pool?.Count}";
             PhaseState? resume = o.CheckpointDirectory is string dir ? Checkpoint.ReadState(dir, fingerprint) : null;
             if (resume is not null)
@@ -185,8 +188,27 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
 
             var clock = new TrainingClock();
             var runner = new PhaseRunner(network, device, o, seed, imageSize, fingerprint, clock, log);
-            clock.TotalSteps = plans.Sum(p => (long)p.Schedule.Epochs * runner.Batcher(p).BatchesPerEpoch);
-            using ValidationData val = ValidationTensor(validation, labels, attributeIndex, attributes.Length, imageSize);
+            using ValidationData val = Validation(validation, labels, attributeIndex, attributes.Length, imageSize, mean, std);
+            if (o.Freeze == FrozenLayers.Backbone)
+            {
+                // The frozen backbone's features of every image, once: the head is all that trains.
+                NetworkInputs Scoring(IReadOnlyList<ImageRow> rows) => NetworkInputs.Decoded(ScoringBatcher(rows, mean, std));
+                int total = plans.Count + 1;
+                void Report(int set, string what, int batch, int batches) =>
+                    o.Progress?.Report(new TrainingProgress("features", set, total, batch, batches, double.NaN, null, null, clock.Elapsed, TimeSpan.Zero) { Detail = what });
+                val.Replace(NetworkInputs.Features(network, val.Inputs, device, NetworkInputs.ScoringBatchSize, null, o.CancellationToken, (b, n) => Report(1, "validation images", b, n)));
+                for (int i = 0; i < plans.Count; i++)
+                {
+                    PhasePlan plan = plans[i];
+                    NetworkInputs phase = NetworkInputs.Features(network, Scoring(plan.Data.Rows), device, plan.Schedule.BatchSize, runner.Batcher(plan).Order, o.CancellationToken, (b, n) => Report(i + 2, plan.Name + " images", b, n));
+                    cached.Add(phase);
+                    plans[i] = plan with { Features = phase };
+                }
+
+                log.Info(MessageSensitivity.None, FormattableString.Invariant($"Frozen backbone: features of {val.Labels.Length + plans.Sum(p => p.Data.Rows.Count)} images computed once ({clock.Elapsed.TotalSeconds:0.0} s)."));
+            }
+
+            clock.TotalSteps = plans.Sum(p => (long)p.Schedule.Epochs * runner.Inputs(p).BatchesPerEpoch);
             foreach (PhasePlan plan in plans)
             {
                 if (resume is not null && resume.Phase > plan.Index)
@@ -205,11 +227,11 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
 
             // 4. The ML.NET model.
             network.Eval();
-            byte[] onnx = OnnxExport.Export(network, imageSize, imageSize, o.Mean, o.Std);
+            byte[] onnx = OnnxExport.Export(network, imageSize, imageSize, mean, std);
             temp = TemporaryFolder.Create(_context.TempFilePath);
             ITransformer chain = ScoringPipeline.Build(ScoringContext(temp), input, onnx, o.ImageColumnName, isPath, imageSize, labels);
             summary.Seconds = watch.Elapsed.TotalSeconds;
-            var transformer = new FfrImageClassificationTransformer(chain, onnx, network, summary, imageSize, o.Mean, o.Std, temp);
+            var transformer = new FfrImageClassificationTransformer(chain, onnx, network, summary, imageSize, mean, std, temp);
             transformer.GetOutputSchema(input.Schema); // self-check, as ML.NET's trainers do
             return transformer;
         }
@@ -218,6 +240,10 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
             network.Dispose();
             temp?.Dispose();
             throw;
+        }
+        finally
+        {
+            cached.ForEach(c => c.Dispose());
         }
     }
 
@@ -256,12 +282,10 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         return first.Width;
     }
 
-    private ValidationData ValidationTensor(List<LabelledImage> validation, string[] labels, Dictionary<string, int> attributeIndex, int attributeCount, int imageSize)
+    /// <summary>The validation set's inputs: decoded once when small, batch by batch otherwise (<see cref="NetworkInputs.ForScoring"/>).</summary>
+    private ValidationData Validation(List<LabelledImage> validation, string[] labels, Dictionary<string, int> attributeIndex, int attributeCount, int imageSize, float[] mean, float[] std)
     {
-        var batcher = new Batching.ImageBatcher(validation.Select(v => v.Row).ToArray(), new Batching.ImageBatcherOptions
-        {
-            BatchSize = 256, ImageSize = _options.ImageSize, Mean = _options.Mean, Std = _options.Std, Shuffle = false,
-        });
+        Batching.ImageBatcher batcher = ScoringBatcher(validation.Select(v => v.Row).ToArray(), mean, std);
         (int height, int width) = batcher.ImageShape;
         if (height != imageSize || width != imageSize)
         {
@@ -269,21 +293,14 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
                 $"Validation image '{validation[0].Row.ImagePath}' is {width}x{height} but the training images are {imageSize}x{imageSize}. Set ImageSize to resize every image to one size.");
         }
 
-        var parts = new List<Tensor>();
-        using (NewDisposeScope())
-        {
-            foreach (Batching.ImageBatch batch in batcher.ReadEpoch(0, _options.CancellationToken))
-            {
-                using (batch)
-                {
-                    parts.Add(BatchTensor.From(batch));
-                }
-            }
-
-            Tensor images = cat(parts, 0).DetachFromDisposeScope();
-            int[] y = validation.Select(v => v.Label).ToArray();
-            int[] g = validation.Select((v, i) => y[i] * attributeCount + attributeIndex[v.Row.Attribute]).ToArray();
-            return new ValidationData(images, y, g, labels.Length * attributeCount);
-        }
+        int[] y = validation.Select(v => v.Label).ToArray();
+        int[] g = validation.Select((v, i) => y[i] * attributeCount + attributeIndex[v.Row.Attribute]).ToArray();
+        return new ValidationData(NetworkInputs.ForScoring(batcher, _options.CancellationToken), y, g, labels.Length * attributeCount);
     }
+
+    /// <summary>Rows in order, unflipped, in batches of <see cref="NetworkInputs.ScoringBatchSize"/>.</summary>
+    private Batching.ImageBatcher ScoringBatcher(IReadOnlyList<ImageRow> rows, float[] mean, float[] std) => new(rows, new Batching.ImageBatcherOptions
+    {
+        BatchSize = NetworkInputs.ScoringBatchSize, ImageSize = _options.ImageSize, Mean = mean, Std = std, Shuffle = false, PrefetchBatches = 0,
+    });
 }

@@ -43,17 +43,27 @@ public sealed class FfrTrainerOptions
     /// <summary>The largest <see cref="ImageSize"/>: 1024 pixels (a batch of 64 such images takes 800 MB as floats before the network's activations).</summary>
     public const int MaxImageSize = 1024;
 
-    /// <summary>Side of the square network input; images of another size are resized. From <see cref="MinImageSize"/> to <see cref="MaxImageSize"/>.</summary>
+    /// <summary>
+    /// Side of the square network input; images of another size are resized. From <see cref="MinImageSize"/>
+    /// (32 for a ResNet) to <see cref="MaxImageSize"/>. 224 matches <see cref="NetworkArchitecture.ResNet18ImageNet"/>'s pretraining.
+    /// </summary>
     /// <value>The default value is 32. Null keeps the images' own size (they must then all be the same).</value>
     public int? ImageSize { get; set; } = FfrTrainerDefaults.ImageSize;
 
-    /// <summary>Per-channel (R, G, B) input mean after scaling to [0, 1].</summary>
+    /// <summary>Per-channel (R, G, B) input mean after scaling to [0, 1]. Not used by <see cref="NetworkArchitecture.ResNet18ImageNet"/>, which preprocesses its input itself.</summary>
     /// <value>The default value is ImageNet's: 0.485, 0.456, 0.406.</value>
     public float[] Mean { get; set; } = { 0.485f, 0.456f, 0.406f };
 
     /// <summary>Per-channel (R, G, B) input standard deviation.</summary>
     /// <value>The default value is ImageNet's: 0.229, 0.224, 0.225.</value>
     public float[] Std { get; set; } = { 0.229f, 0.224f, 0.225f };
+
+    /// <summary>Which layers keep their initial weights: none, the whole backbone (the head trains on features computed once), or all but the last stage.</summary>
+    /// <value>
+    /// The default value is <see cref="FrozenLayers.None"/>. Freezing needs pretrained weights: <see cref="NetworkArchitecture.ResNet18ImageNet"/>
+    /// or an <see cref="InitialWeightsPath"/>. With <see cref="FrozenLayers.Backbone"/>, <see cref="HorizontalFlip"/> must be off (features are computed once, unflipped).
+    /// </value>
+    public FrozenLayers Freeze { get; set; } = FrozenLayers.None;
 
     /// <summary>A weights file in TorchSharp's format to start from (transfer learning); a head of another size is skipped.</summary>
     /// <value>The default value is null: random initialisation.</value>
@@ -130,6 +140,22 @@ public sealed class FfrTrainerOptions
             throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, $"ImageSize must be from {MinImageSize} to {MaxImageSize} pixels, or null to keep the images' size.");
         }
 
+        int smallest = ImageNetwork.MinimumImageSize(Architecture);
+        if (ImageSize < smallest)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, $"ImageSize {ImageSize} is too small for {Architecture}: a ResNet halves the image five times and needs at least {smallest} pixels. Set ImageSize to {smallest} or more, or use {NetworkArchitecture.SmallCnn}.");
+        }
+
+        if (Freeze != FrozenLayers.None && InitialWeightsPath is null && !ImageNetwork.IsPretrained(Architecture))
+        {
+            throw new ArgumentException($"Freeze {Freeze} keeps the initial weights of {Architecture}, and they are random: there is nothing pretrained to freeze. Use {NetworkArchitecture.ResNet18ImageNet}, give InitialWeightsPath, or set Freeze to None.");
+        }
+
+        if (Freeze == FrozenLayers.Backbone && HorizontalFlip)
+        {
+            throw new ArgumentException("With Freeze Backbone the features of every image are computed once, unflipped, so HorizontalFlip cannot apply. Turn HorizontalFlip off, or freeze AllButLastStage.");
+        }
+
         if (Mean is not { Length: 3 } || Std is not { Length: 3 } || Std.Any(s => !(s > 0)))
         {
             throw new ArgumentException("Mean and Std need three values (R, G, B), and every Std must be positive.");
@@ -154,7 +180,7 @@ public sealed class FfrTrainerOptions
 
     internal string Fingerprint(int seed) => string.Join(';',
         Strategy, Method, Architecture, ImageSize, string.Join(',', Mean), string.Join(',', Std), InitialWeightsPath,
-        Pretraining.Fingerprint(), FineTuning.Fingerprint(), Training.Fingerprint(), FreezeBatchNorm, GroupDroStepSize, string.Join(',', DfrRegularization), DfrSubsets,
+        Pretraining.Fingerprint(), FineTuning.Fingerprint(), Training.Fingerprint(), FreezeBatchNorm, Freeze, GroupDroStepSize, string.Join(',', DfrRegularization), DfrSubsets,
         ImagesPerSubgroup, AllowPoolShortfall, HorizontalFlip, seed);
 }
 

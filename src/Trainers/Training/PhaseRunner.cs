@@ -10,7 +10,8 @@ using static TorchSharp.torch;
 namespace Ffr.MLNet.Training;
 
 /// <summary>What one phase trains on and how.</summary>
-internal sealed record PhasePlan(string Name, int Index, PhaseOptions Schedule, TrainingData Data, TrainingMethod Method, bool FreezeBatchNorm);
+/// <remarks><paramref name="Features"/>: the rows' cached penultimate features when the backbone is frozen (the head trains on them); null: the images.</remarks>
+internal sealed record PhasePlan(string Name, int Index, PhaseOptions Schedule, TrainingData Data, TrainingMethod Method, bool FreezeBatchNorm, NetworkInputs? Features = null);
 
 /// <summary>
 /// Runs one training phase: epochs of Adam steps (ERM, Resample or GroupDRO), validation after each
@@ -27,6 +28,7 @@ internal sealed class PhaseRunner
     private readonly string _fingerprint;
     private readonly TrainingClock _clock;
     private readonly IChannel _log;
+    private readonly (float[] Mean, float[] Std) _normalization;
 
     public PhaseRunner(ImageNetwork network, Device device, FfrTrainerOptions options, int seed, int imageSize, string fingerprint, TrainingClock clock, IChannel log)
     {
@@ -38,14 +40,19 @@ internal sealed class PhaseRunner
         _fingerprint = fingerprint;
         _clock = clock;
         _log = log;
+        _normalization = ImageNetwork.InputNormalization(network.Architecture, options.Mean, options.Std);
     }
 
+    /// <summary>What the phase trains on: its cached features, or its images decoded batch by batch.</summary>
+    public NetworkInputs Inputs(PhasePlan plan) => plan.Features ?? NetworkInputs.Decoded(Batcher(plan));
+
+    /// <summary>The phase's training images: shuffled per epoch, flipped when asked, normalised for the architecture.</summary>
     public ImageBatcher Batcher(PhasePlan plan) => new(plan.Data.Rows, new ImageBatcherOptions
     {
         BatchSize = plan.Schedule.BatchSize,
         ImageSize = _options.ImageSize, // null: every image must have the first one's size
-        Mean = _options.Mean,
-        Std = _options.Std,
+        Mean = _normalization.Mean,
+        Std = _normalization.Std,
         Shuffle = true,
         HorizontalFlip = _options.HorizontalFlip,
         Seed = StableSeed.Combine(_seed, plan.Index),
@@ -64,8 +71,8 @@ internal sealed class PhaseRunner
     public PhaseSummary Run(PhasePlan plan, ValidationData validation, TrainingSummary summary, PhaseState? resume)
     {
         var watch = Stopwatch.StartNew();
-        ImageBatcher batcher = Batcher(plan);
-        using Adam optimizer = optim.Adam(_network.Module.parameters(), lr: plan.Schedule.LearningRate, weight_decay: plan.Schedule.WeightDecay);
+        NetworkInputs inputs = Inputs(plan);
+        using Adam optimizer = optim.Adam(_network.TrainableParameters(), lr: plan.Schedule.LearningRate, weight_decay: plan.Schedule.WeightDecay);
         var state = new PhaseState { Phase = plan.Index, Summary = summary };
         PhaseSummary phase = summary.Phases.FirstOrDefault(p => p.Name == plan.Name) ?? new PhaseSummary { Name = plan.Name, Rows = plan.Data.Rows.Count };
         if (!summary.Phases.Contains(phase))
@@ -90,7 +97,7 @@ internal sealed class PhaseRunner
             _log.Info(MessageSensitivity.None, $"Resuming {plan.Name} after epoch {state.EpochsDone} from {Checkpoint.PathIn(directory)}.");
         }
 
-        int steps = batcher.BatchesPerEpoch;
+        int steps = inputs.BatchesPerEpoch;
         try
         {
             for (int epoch = state.EpochsDone + 1; epoch <= plan.Schedule.Epochs; epoch++)
@@ -102,7 +109,7 @@ internal sealed class PhaseRunner
                 }
 
                 var epochWatch = Stopwatch.StartNew();
-                double loss = TrainEpoch(plan, batcher, optimizer, groupWeights, epoch, steps);
+                double loss = TrainEpoch(plan, inputs, optimizer, groupWeights, epoch, steps);
                 GroupAccuracies metrics = Evaluate(validation);
                 if (metrics.WorstGroup > state.BestMetric)
                 {
@@ -150,22 +157,22 @@ internal sealed class PhaseRunner
         return phase;
     }
 
-    internal double TrainEpoch(PhasePlan plan, ImageBatcher batcher, Adam optimizer, Tensor groupWeights, int epoch, int steps)
+    internal double TrainEpoch(PhasePlan plan, NetworkInputs inputs, Adam optimizer, Tensor groupWeights, int epoch, int steps)
     {
         _network.Train(plan.FreezeBatchNorm);
-        int[] order = plan.Method == TrainingMethod.Resample ? ResampledOrder(plan, epoch) : batcher.Order(epoch);
+        int[] order = plan.Method == TrainingMethod.Resample ? ResampledOrder(plan, epoch) : inputs.Order(epoch);
         double total = 0;
         int step = 0;
-        foreach (ImageBatch batch in batcher.ReadEpoch(epoch, order, _options.CancellationToken))
+        foreach ((Tensor batch, int[] rows) in inputs.Read(epoch, order, _options.CancellationToken))
         {
             using (batch)
             using (NewDisposeScope())
             {
-                Tensor x = BatchTensor.From(batch).to(_device);
-                Tensor y = tensor(batch.RowIndices.Select(r => (long)plan.Data.Labels[r]).ToArray()).to(_device);
-                Tensor logits = _network.Forward(x);
+                Tensor x = batch.to(_device);
+                Tensor y = tensor(rows.Select(r => (long)plan.Data.Labels[r]).ToArray()).to(_device);
+                Tensor logits = inputs.Logits(_network, x);
                 Tensor loss = plan.Method == TrainingMethod.GroupDro
-                    ? GroupDroLoss(logits, y, batch.RowIndices, plan.Data, groupWeights)
+                    ? GroupDroLoss(logits, y, rows, plan.Data, groupWeights)
                     : nn.functional.cross_entropy(logits, y);
                 optimizer.zero_grad();
                 loss.backward();
@@ -230,31 +237,7 @@ internal sealed class PhaseRunner
     }
 
     /// <summary>Validation accuracies per (label x attribute) group, under no_grad in eval mode.</summary>
-    public GroupAccuracies Evaluate(ValidationData validation)
-    {
-        long[] predictions = Predict(_network, validation.Images, _device);
-        bool[] correct = predictions.Select((p, i) => p == validation.Labels[i]).ToArray();
-        return GroupAccuracies.Compute(validation.Groups, correct, validation.GroupCount);
-    }
-
-    /// <summary>Arg-max classes of <paramref name="images"/> in chunks of 256.</summary>
-    public static long[] Predict(ImageNetwork network, Tensor images, Device device)
-    {
-        network.Eval();
-        var result = new long[images.shape[0]];
-        using (no_grad())
-        {
-            for (long start = 0; start < result.Length; start += 256)
-            {
-                using var scope = NewDisposeScope();
-                long length = Math.Min(256, result.Length - start);
-                Tensor logits = network.Forward(images.narrow(0, start, length).to(device));
-                logits.argmax(1).cpu().data<long>().CopyTo(result, (int)start);
-            }
-        }
-
-        return result;
-    }
+    public GroupAccuracies Evaluate(ValidationData validation) => validation.Accuracies(_network, _device, _options.CancellationToken);
 
     private static void DisposeAll(Dictionary<string, Tensor>? tensors)
     {

@@ -1,4 +1,6 @@
+using Ffr.MLNet.Evaluation;
 using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Networks;
 using static TorchSharp.torch;
 
 namespace Ffr.MLNet.Training;
@@ -6,18 +8,18 @@ namespace Ffr.MLNet.Training;
 /// <summary>A phase's training rows with their class and group indices.</summary>
 internal sealed record TrainingData(IReadOnlyList<ImageRow> Rows, int[] Labels, int[] Groups, int GroupCount);
 
-/// <summary>The validation set, decoded once into one CPU tensor [N, 3, H, W], with class and (label x attribute) group indices.</summary>
+/// <summary>The validation set as network inputs (held decoded when small, else decoded batch by batch; or cached features), with class and (label x attribute) group indices.</summary>
 internal sealed class ValidationData : IDisposable
 {
-    public ValidationData(Tensor images, int[] labels, int[] groups, int groupCount)
+    public ValidationData(NetworkInputs inputs, int[] labels, int[] groups, int groupCount)
     {
-        Images = images;
+        Inputs = inputs;
         Labels = labels;
         Groups = groups;
         GroupCount = groupCount;
     }
 
-    public Tensor Images { get; }
+    public NetworkInputs Inputs { get; private set; }
 
     public int[] Labels { get; }
 
@@ -25,5 +27,45 @@ internal sealed class ValidationData : IDisposable
 
     public int GroupCount { get; }
 
-    public void Dispose() => Images.Dispose();
+    /// <summary>Arg-max classes of every row, batch by batch, under no_grad in evaluation mode.</summary>
+    public long[] Predict(ImageNetwork network, Device device, CancellationToken cancellationToken)
+    {
+        network.Eval();
+        var result = new long[Inputs.Count];
+        using (no_grad())
+        {
+            foreach ((Tensor x, int[] rows) in Inputs.ReadAll(cancellationToken))
+            {
+                using (x)
+                using (NewDisposeScope())
+                {
+                    long[] classes = Inputs.Logits(network, x.to(device)).argmax(1).cpu().data<long>().ToArray();
+                    for (int i = 0; i < rows.Length; i++)
+                    {
+                        result[rows[i]] = classes[i];
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Accuracies per (label x attribute) group.</summary>
+    public GroupAccuracies Accuracies(ImageNetwork network, Device device, CancellationToken cancellationToken)
+    {
+        long[] predictions = Predict(network, device, cancellationToken);
+        bool[] correct = predictions.Select((p, i) => p == Labels[i]).ToArray();
+        return GroupAccuracies.Compute(Groups, correct, GroupCount);
+    }
+
+    /// <summary>Replaces the inputs (the images by their features, say), disposing the old ones.</summary>
+    public void Replace(NetworkInputs inputs)
+    {
+        NetworkInputs old = Inputs;
+        Inputs = inputs;
+        old.Dispose();
+    }
+
+    public void Dispose() => Inputs.Dispose();
 }
