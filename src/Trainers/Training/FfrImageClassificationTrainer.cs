@@ -146,7 +146,7 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
 
         var summary = new TrainingSummary
         {
-            Strategy = o.Strategy, Method = o.Method, Architecture = o.Architecture, Seed = seed, Labels = labels.ToList(),
+            Strategy = o.Strategy, Method = o.Method, Architecture = o.Architecture, Freeze = o.Freeze, Seed = seed, Labels = labels.ToList(),
             SyntheticImages = composed.SyntheticUsed.Count,
         };
         summary.Warnings.AddRange(composed.Plan.Warnings);
@@ -205,7 +205,9 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
                     plans[i] = plan with { Features = phase };
                 }
 
-                log.Info(MessageSensitivity.None, FormattableString.Invariant($"Frozen backbone: features of {val.Labels.Length + plans.Sum(p => p.Data.Rows.Count)} images computed once ({clock.Elapsed.TotalSeconds:0.0} s)."));
+                summary.FeatureSeconds = clock.Elapsed.TotalSeconds;
+                clock.StartSteps();
+                log.Info(MessageSensitivity.None, FormattableString.Invariant($"Frozen backbone: features of {val.Labels.Length + plans.Sum(p => p.Data.Rows.Count)} images computed once ({summary.FeatureSeconds:0.0} s)."));
             }
 
             clock.TotalSteps = plans.Sum(p => (long)p.Schedule.Epochs * runner.Inputs(p).BatchesPerEpoch);

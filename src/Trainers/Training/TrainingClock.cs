@@ -7,6 +7,7 @@ internal sealed class TrainingClock
 {
     private readonly Stopwatch _watch = Stopwatch.StartNew();
     private long _stepsDone;
+    private TimeSpan _stepsStarted;
 
     public long TotalSteps { get; set; }
 
@@ -14,7 +15,10 @@ internal sealed class TrainingClock
 
     public void Step() => _stepsDone++;
 
+    /// <summary>Measures the pace of steps from now on (after work that is not steps, such as computing features).</summary>
+    public void StartSteps() => _stepsStarted = _watch.Elapsed;
+
     public TimeSpan Remaining => _stepsDone == 0 || TotalSteps <= _stepsDone
         ? TimeSpan.Zero
-        : TimeSpan.FromTicks((long)(_watch.Elapsed.Ticks / (double)_stepsDone * (TotalSteps - _stepsDone)));
+        : TimeSpan.FromTicks((long)((_watch.Elapsed - _stepsStarted).Ticks / (double)_stepsDone * (TotalSteps - _stepsDone)));
 }

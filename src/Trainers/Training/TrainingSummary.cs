@@ -66,6 +66,12 @@ public sealed class TrainingSummary
     /// <summary>The network.</summary>
     public NetworkArchitecture Architecture { get; init; }
 
+    /// <summary>The layers kept frozen.</summary>
+    public FrozenLayers Freeze { get; init; }
+
+    /// <summary>With a frozen backbone: seconds spent computing the features of every image (once per run); otherwise null.</summary>
+    public double? FeatureSeconds { get; set; }
+
     /// <summary>The seed used.</summary>
     public int Seed { get; init; }
 
