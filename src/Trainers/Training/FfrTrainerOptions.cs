@@ -55,7 +55,13 @@ public sealed class FfrTrainerOptions
     /// <value>The default value is ImageNet's: 0.229, 0.224, 0.225.</value>
     public float[] Std { get; set; } = { 0.229f, 0.224f, 0.225f };
 
-    /// <summary>A weights file in TorchSharp's format to start from (transfer learning); a head of another size is skipped.</summary>
+    /// <summary>
+    /// A weights file to start from (transfer learning): TorchSharp's Module.save format, PyTorch's
+    /// torch.save(model.state_dict()) zip (.pth, .pt; torchvision's ImageNet ResNet weights load into
+    /// ResNet18/34/50 as they are), or .safetensors. A head (<c>fc</c>) of another number of classes,
+    /// or none, is kept as initialised; any other missing key, unexpected key or shape fails with an
+    /// <see cref="InvalidDataException"/> naming the keys, before training.
+    /// </summary>
     /// <value>The default value is null: random initialisation.</value>
     public string? InitialWeightsPath { get; set; }
 
