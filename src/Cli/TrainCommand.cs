@@ -20,6 +20,7 @@ internal sealed class TrainCommand : Command
         new OptionSpec("method", "erm, resample, groupdro or dfr.", Default: "erm"),
         new OptionSpec("model-out", "The model zip to write (the summary goes beside it, .summary.json).", Required: true),
         new OptionSpec("architecture", "smallcnn, resnet18, resnet34 or resnet50.", Default: "smallcnn"),
+        new OptionSpec("initial-weights", "Weights to start from: a state dict saved by PyTorch (.pth, .pt; e.g. torchvision's ImageNet ResNet weights), as .safetensors, or by TorchSharp, for the same architecture; a head of another size is skipped."),
         new OptionSpec("image-size", $"Side of the square network input, {FfrTrainerOptions.MinImageSize} to {FfrTrainerOptions.MaxImageSize}.", Default: "32"),
         new OptionSpec("seed", "Seed of the weights, order and selection.", Default: "0"),
         new OptionSpec("checkpoint-dir", "Folder for a checkpoint after each epoch; an existing checkpoint is resumed."),
@@ -34,6 +35,10 @@ internal sealed class TrainCommand : Command
         string modelOut = args.Required("model-out");
         string summaryPath = Path.ChangeExtension(modelOut, ".summary.json");
         FfrTrainerOptions options = TrainerOptions(args, context, "train");
+        if (args.Value("initial-weights") is string weights)
+        {
+            options.InitialWeightsPath = Inputs.Require(weights, "Initial weights file", "Pass the path of a .pth, .pt, .safetensors or TorchSharp weights file.");
+        }
         Outputs.Writable("model-out", modelOut);
         if (options.CheckpointDirectory is string checkpoints)
         {
