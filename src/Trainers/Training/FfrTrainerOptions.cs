@@ -43,7 +43,14 @@ public sealed class FfrTrainerOptions
     /// <summary>The largest <see cref="ImageSize"/>: 1024 pixels (a batch of 64 such images takes 800 MB as floats before the network's activations).</summary>
     public const int MaxImageSize = 1024;
 
-    /// <summary>Side of the square network input; images of another size are resized. From <see cref="MinImageSize"/> to <see cref="MaxImageSize"/>.</summary>
+    /// <summary>
+    /// Side of the square network input, from <see cref="MinImageSize"/> to <see cref="MaxImageSize"/>.
+    /// Images of another size are resized to it as ML.NET's <c>ResizeImages</c> with <c>ResizingKind.Fill</c>
+    /// does, in training, validation, evaluation and in the saved model alike: stretched to the square
+    /// (the aspect ratio is not kept; crop or pad the images beforehand to keep it), each pixel taken
+    /// from the nearest source pixel without blending (downscaling a large photo by much aliases; resize
+    /// the files close to this size first for smoother input).
+    /// </summary>
     /// <value>The default value is 32. Null keeps the images' own size (they must then all be the same).</value>
     public int? ImageSize { get; set; } = FfrTrainerDefaults.ImageSize;
 

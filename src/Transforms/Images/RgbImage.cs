@@ -72,7 +72,8 @@ public sealed class RgbImage
 
         // As ML.NET's LoadImages decodes (SKBitmap.Decode): no colour-space conversion, and colours
         // premultiplied by their alpha, so transparent parts come out dark, as a saved model sees them.
-        SKAlphaType alpha = source.AlphaType == SKAlphaType.Unpremul ? SKAlphaType.Premul : source.AlphaType;
+        // An opaque image is decoded as before, as Unpremul (the same pixels: its alpha is 255).
+        SKAlphaType alpha = source.AlphaType == SKAlphaType.Unpremul ? SKAlphaType.Premul : SKAlphaType.Unpremul;
         var info = new SKImageInfo(source.Width, source.Height, SKColorType.Rgba8888, alpha);
         var rgba = new byte[info.BytesSize];
         unsafe
