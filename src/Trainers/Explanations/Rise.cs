@@ -31,7 +31,7 @@ public static class Rise
             return results.First(r => r.Name == OnnxExport.ScoreName).AsEnumerable<float>().ToArray();
         }
 
-        return images.Select(image => Explain(Score, classes, image.Resize(side, side), options)).ToArray();
+        return images.Select(image => Explain(Score, classes, image.ResizeFill(side, side), options)).ToArray(); // as the model zip resizes
     }
 
     /// <summary>

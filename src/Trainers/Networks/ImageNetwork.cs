@@ -213,36 +213,15 @@ internal sealed class ImageNetwork : IDisposable
         }
     }
 
-    /// <summary>Loads weights saved in TorchSharp's format (e.g. pretrained ones); a head of another size is kept as initialised.</summary>
+    /// <summary>
+    /// Loads a weights file: TorchSharp's format, PyTorch's .pth/.pt, or .safetensors (<see cref="WeightsFile"/>);
+    /// a head of another size is kept as initialised.
+    /// </summary>
     public void LoadWeights(string path)
     {
-        string full = InputFile.Require(path, "Initial weights file", "Pass a file saved by TorchSharp's Module.save for the same architecture.");
-        try
-        {
-            _module.load(full, strict: false);
-            return;
-        }
-        catch (ArgumentException)
-        {
-            // Perhaps a head for another number of classes (say ImageNet's 1000): keep ours, load the rest, below.
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw Unusable(path, ex);
-        }
-
-        try
-        {
-            _module.load(full, strict: false, skip: new[] { "fc.weight", "fc.bias" });
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw Unusable(path, ex);
-        }
+        string full = InputFile.Require(path, "Initial weights file", WeightsFile.Advice);
+        WeightsFile.Load(_module, Architecture, full, path);
     }
-
-    private InvalidDataException Unusable(string path, Exception inner) =>
-        new($"Initial weights file '{path}' does not fit a {Architecture} network, or is truncated or damaged ({inner.GetType().Name}: {inner.Message}). Pass a file saved by TorchSharp's Module.save for the same architecture.", inner);
 
     public void Dispose() => _module.Dispose();
 }

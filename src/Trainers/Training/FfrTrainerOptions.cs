@@ -44,8 +44,13 @@ public sealed class FfrTrainerOptions
     public const int MaxImageSize = 1024;
 
     /// <summary>
-    /// Side of the square network input; images of another size are resized. From <see cref="MinImageSize"/>
-    /// (32 for a ResNet) to <see cref="MaxImageSize"/>. 224 matches <see cref="NetworkArchitecture.ResNet18ImageNet"/>'s pretraining.
+    /// Side of the square network input, from <see cref="MinImageSize"/> (32 for a ResNet) to <see cref="MaxImageSize"/>;
+    /// 224 matches <see cref="NetworkArchitecture.ResNet18ImageNet"/>'s pretraining.
+    /// Images of another size are resized to it as ML.NET's <c>ResizeImages</c> with <c>ResizingKind.Fill</c>
+    /// does, in training, validation, evaluation and in the saved model alike: stretched to the square
+    /// (the aspect ratio is not kept; crop or pad the images beforehand to keep it), each pixel taken
+    /// from the nearest source pixel without blending (downscaling a large photo by much aliases; resize
+    /// the files close to this size first for smoother input).
     /// </summary>
     /// <value>The default value is 32. Null keeps the images' own size (they must then all be the same).</value>
     public int? ImageSize { get; set; } = FfrTrainerDefaults.ImageSize;
@@ -65,7 +70,13 @@ public sealed class FfrTrainerOptions
     /// </value>
     public FrozenLayers Freeze { get; set; } = FrozenLayers.None;
 
-    /// <summary>A weights file in TorchSharp's format to start from (transfer learning); a head of another size is skipped.</summary>
+    /// <summary>
+    /// A weights file to start from (transfer learning): TorchSharp's Module.save format, PyTorch's
+    /// torch.save(model.state_dict()) zip (.pth, .pt; torchvision's ImageNet ResNet weights load into
+    /// ResNet18/34/50 as they are), or .safetensors. A head (<c>fc</c>) of another number of classes,
+    /// or none, is kept as initialised; any other missing key, unexpected key or shape fails with an
+    /// <see cref="InvalidDataException"/> naming the keys, before training.
+    /// </summary>
     /// <value>The default value is null: random initialisation.</value>
     public string? InitialWeightsPath { get; set; }
 

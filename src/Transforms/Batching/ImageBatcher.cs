@@ -236,7 +236,7 @@ public sealed class ImageBatcher
 
                 if (_options.ImageSize is int size)
                 {
-                    image = image.Resize(size, size);
+                    image = image.ResizeFill(size, size);
                 }
                 else if (image.Width != _width || image.Height != _height)
                 {

@@ -7,7 +7,10 @@ public sealed class ImageBatcherOptions
     /// <value>The default value is 64.</value>
     public int BatchSize { get; set; } = ImageBatcherDefaults.BatchSize;
 
-    /// <summary>Side of the square network input; images of another size are resized.</summary>
+    /// <summary>
+    /// Side of the square network input; images of another size are stretched to it with
+    /// <see cref="Images.RgbImage.ResizeFill"/> (as ML.NET's ResizeImages with Fill: nearest pixel, aspect ratio not kept).
+    /// </summary>
     /// <value>The default value is null: no resizing, and every image must have the first image's size.</value>
     public int? ImageSize { get; set; }
 

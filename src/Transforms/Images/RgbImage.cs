@@ -5,7 +5,9 @@ namespace Ffr.MLNet.Images;
 
 /// <summary>
 /// An 8-bit RGB image in memory, row-major, channels interleaved (R, G, B per pixel). Decoding,
-/// encoding and resizing go through SkiaSharp (the library under ML.NET's ImageAnalytics).
+/// encoding and resizing go through SkiaSharp (the library under ML.NET's ImageAnalytics); decoding
+/// and <see cref="ResizeFill"/> give the pixels that ImageAnalytics' LoadImages and ResizeImages (Fill)
+/// give for the same file.
 /// </summary>
 public sealed class RgbImage
 {
@@ -67,7 +69,12 @@ public sealed class RgbImage
         }
 
         storedAsGray = source.ColorType == SKColorType.Gray8;
-        var info = new SKImageInfo(source.Width, source.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+
+        // As ML.NET's LoadImages decodes (SKBitmap.Decode): no colour-space conversion, and colours
+        // premultiplied by their alpha, so transparent parts come out dark, as a saved model sees them.
+        // An opaque image is decoded as before, as Unpremul (the same pixels: its alpha is 255).
+        SKAlphaType alpha = source.AlphaType == SKAlphaType.Unpremul ? SKAlphaType.Premul : SKAlphaType.Unpremul;
+        var info = new SKImageInfo(source.Width, source.Height, SKColorType.Rgba8888, alpha);
         var rgba = new byte[info.BytesSize];
         unsafe
         {
@@ -103,7 +110,10 @@ public sealed class RgbImage
     /// <summary>Writes the image as a PNG file, atomically (<see cref="AtomicFile"/>).</summary>
     public void SavePng(string path) => AtomicFile.WriteBytes(path, EncodePng());
 
-    /// <summary>A resized copy (bilinear with mipmaps when shrinking); the same image when the size already matches.</summary>
+    /// <summary>
+    /// A resized copy (bilinear with mipmaps when shrinking), for viewing and for making datasets; the
+    /// same image when the size already matches. A network's input is resized with <see cref="ResizeFill"/>.
+    /// </summary>
     public RgbImage Resize(int width, int height)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -115,6 +125,29 @@ public sealed class RgbImage
 
         using SKBitmap bitmap = ToBitmap();
         using SKBitmap resized = bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), SKFilterQuality.Medium)
+            ?? throw new InvalidOperationException($"SkiaSharp could not resize a {Width}x{Height} image to {width}x{height}.");
+        return FromRgba(resized.Bytes, width, height);
+    }
+
+    /// <summary>
+    /// A copy resized to exactly <paramref name="width"/> x <paramref name="height"/> the way ML.NET's
+    /// <c>ResizeImages</c> with <c>ResizingKind.Fill</c> does it (ImageAnalytics 5.0: SkiaSharp's
+    /// <c>SKBitmap.Resize</c> with <c>SKFilterQuality.None</c>): each output pixel is the source pixel
+    /// under its centre, without blending, and the aspect ratio is not kept (the image is stretched).
+    /// The same image when the size already matches, as ML.NET also leaves it. Training, validation and
+    /// evaluation resize with this, so a saved model's chain sees the same pixels as the network did.
+    /// </summary>
+    public RgbImage ResizeFill(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (width == Width && height == Height)
+        {
+            return this;
+        }
+
+        using SKBitmap bitmap = ToBitmap();
+        using SKBitmap resized = bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), SKFilterQuality.None)
             ?? throw new InvalidOperationException($"SkiaSharp could not resize a {Width}x{Height} image to {width}x{height}.");
         return FromRgba(resized.Bytes, width, height);
     }

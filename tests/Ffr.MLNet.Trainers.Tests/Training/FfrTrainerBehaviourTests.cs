@@ -188,7 +188,7 @@ public sealed class FfrTrainerBehaviourTests
         var reports = new List<TrainingProgress>();
         options.Progress = new SynchronousProgress<TrainingProgress>(reports.Add);
         var ex = Assert.Throws<InvalidDataException>(() => ml.MulticlassClassification.Trainers.Ffr(null, validation, options).Fit(train));
-        Assert.StartsWith($"Initial weights file '{weights}' does not fit a SmallCnn network, or is truncated or damaged (", ex.Message);
+        Assert.StartsWith($"Initial weights file '{weights}' is truncated or damaged, or is not a TorchSharp (Module.save) file (", ex.Message);
         Assert.Empty(reports);
     }
 
