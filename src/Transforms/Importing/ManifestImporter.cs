@@ -26,7 +26,7 @@ public static class ManifestImporter
     {
         options ??= new WaterbirdsImportOptions();
         const string layout = "Waterbirds' metadata.csv has the columns img_filename, y (0 or 1), split (0, 1 or 2) and place (0 or 1)";
-        const string damaged = "The file is damaged or not Waterbirds' metadata.csv; download the dataset again, or import another layout with ManifestImporter.Csv.";
+        const string damaged = "The file is damaged or not Waterbirds' metadata.csv; download the dataset again, or import another layout as a CSV with a column mapping.";
         string metadata = RequireFile(RequireFolder(root, "metadata.csv and the image folders"), ImportDefaults.WaterbirdsMetadata, "Waterbirds metadata");
         IReadOnlyDictionary<string, string> labels = Coding(options.LabelNames, nameof(options.LabelNames)), places = Coding(options.AttributeNames, nameof(options.AttributeNames));
         ColumnRole Fixed(string role, string column, IReadOnlyDictionary<string, string>? values) => new(role, column, values, null, $"{layout}. {damaged}", null, damaged);

@@ -100,7 +100,7 @@ internal sealed class TableMapping
     }
 
     private ManifestImportException NoneThere(LayoutTable table, string baseDirectory, string firstPath) =>
-        new($"None of the {table.Records.Count} images that {table.What} lists exists under '{baseDirectory}' (the first would be '{Path.Combine(Path.GetFullPath(baseDirectory), firstPath)}').", Folder.Setting, Folder.Advice);
+        new($"None of the {table.Records.Count} images that {table.What} lists exists under '{Path.GetFullPath(baseDirectory)}' (the first would be '{Path.Combine(Path.GetFullPath(baseDirectory), firstPath)}').", Folder.Setting, Folder.Advice);
 
     /// <summary>
     /// Splits for a table without a split column: per subgroup (in ordinal order of label and attribute, rows in

@@ -104,7 +104,7 @@ public sealed class ManifestImporterTests : IDisposable
 
         Assert.Equal(
             $"Column 'split' of Waterbirds metadata '{metadata}' has 1 value(s) that the split mapping does not know: '3' (line 5 and 1 more row(s)); it knows 0 (train), 1 (val), 2 (test). "
-            + "The file is damaged or not Waterbirds' metadata.csv; download the dataset again, or import another layout with ManifestImporter.Csv.", ex.Message);
+            + "The file is damaged or not Waterbirds' metadata.csv; download the dataset again, or import another layout as a CSV with a column mapping.", ex.Message);
         Assert.Null(ex.Setting);
     }
 
