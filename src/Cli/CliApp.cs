@@ -61,7 +61,7 @@ internal static class CliApp
 
     public static IReadOnlyList<Command> Commands { get; } = new Command[]
     {
-        new AnalyzeCommand(), new PlanCommand(), new GenerateCommand(), new TrainCommand(), new EvaluateCommand(), new ExportCommand(),
+        new ImportCommand(), new AnalyzeCommand(), new PlanCommand(), new GenerateCommand(), new TrainCommand(), new EvaluateCommand(), new ExportCommand(),
         new ExplainCommand(), new BenchmarkDataCommand(), new DemoCommand(), new ReproduceCommand(), new ResultsCommand(),
     };
 

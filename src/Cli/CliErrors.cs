@@ -1,4 +1,5 @@
 using Ffr.MLNet.Budgets;
+using Ffr.MLNet.Importing;
 using Ffr.MLNet.Manifests;
 using Ffr.MLNet.Training;
 
@@ -7,7 +8,7 @@ namespace Ffr.MLNet.Cli;
 /// <summary>
 /// The one place that turns a failure into what a command-line user reads: one message in the
 /// tool's terms (its options, not the libraries' property names) and an exit code. 2: the command
-/// line is wrong (an option, a missing input file); 1: the data or the environment is (a damaged
+/// line is wrong (an option, a missing input file, an import that an option fixes); 1: the data or the environment is (a damaged
 /// file, a short pool, a full disk); 130/143: stopped by Ctrl+C or SIGTERM. No stack trace, unless
 /// the environment variable FFR_STACK_TRACE is 1.
 /// </summary>
@@ -22,6 +23,8 @@ internal static class CliErrors
         OperationCanceledException => (CliApp.Cancelled, "stopped. Files written so far are complete, and checkpoints are kept; run the same command again to resume."),
         ManifestValidationException m => (CliApp.Failure,
             ManifestValidationException.Describe(m.What, m.Issues) + Environment.NewLine + "Fix them, or pass --skip-invalid-rows to leave them out (each one is listed as it is now)."),
+        ManifestImportException { Setting: string setting } i when Names.ImportAdvice.ContainsKey(setting) => (CliApp.UserError, $"{i.Problem} {Names.ImportAdvice[setting]}"),
+        ManifestImportException i => (CliApp.Failure, i.Message),
         SyntheticShortfallException s => (CliApp.Failure, Shortfall(s.Plan)),
         OutOfMemoryException => (CliApp.Failure, "The process ran out of memory. Lower --image-size, or run on a machine with more memory."),
         ArgumentNullException or ObjectDisposedException => Unexpected(ex),

@@ -60,10 +60,19 @@ internal static class Inputs
             manifest = manifest.WithSyntheticPool(ImageManifest.Load(pool, options));
         }
 
+        return (manifest, Report(manifest, $"manifest '{path}'", context));
+    }
+
+    /// <summary>
+    /// Prints to the error stream, and returns, what loading <paramref name="what"/> left out (--skip-invalid-rows)
+    /// and its notices, in the tool's terms.
+    /// </summary>
+    public static IReadOnlyList<string> Report(ImageManifest manifest, string what, CliContext context)
+    {
         var warnings = new List<string>();
         if (manifest.Skipped.Count > 0)
         {
-            warnings.Add($"{manifest.Skipped.Count} invalid row(s) of manifest '{path}' were left out (--skip-invalid-rows):{Environment.NewLine}{ManifestValidationException.List(manifest.Skipped)}");
+            warnings.Add($"{manifest.Skipped.Count} invalid row(s) of {what} were left out (--skip-invalid-rows):{Environment.NewLine}{ManifestValidationException.List(manifest.Skipped)}");
         }
 
         foreach (IGrouping<ManifestIssueKind, ManifestIssue> kind in manifest.Notices.GroupBy(n => n.Kind))
@@ -76,6 +85,6 @@ internal static class Inputs
             context.Error.WriteLine("Warning: " + warning);
         }
 
-        return (manifest, warnings);
+        return warnings;
     }
 }

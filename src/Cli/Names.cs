@@ -34,6 +34,29 @@ internal static class Names
         ["train"] = DataSplit.Train, ["val"] = DataSplit.Val, ["test"] = DataSplit.Test,
     };
 
+    public static readonly IReadOnlyDictionary<string, ImportFormat> ImportFormats = new Dictionary<string, ImportFormat>
+    {
+        ["waterbirds"] = ImportFormat.Waterbirds, ["celeba"] = ImportFormat.CelebA, ["csv"] = ImportFormat.Csv,
+    };
+
+    /// <summary>
+    /// The option that fixes each <see cref="Importing.ManifestImportException.Setting"/>, and how: the import's
+    /// failures in the tool's terms.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ImportAdvice = new Dictionary<string, string>
+    {
+        ["root"] = "Pass with --root the dataset's folder, as downloaded (see 'ffr import --help' for what it holds).",
+        ["csvPath"] = "Pass with --csv a CSV file with a header and one row per image.",
+        ["ImageFolder"] = "Pass with --root the folder the CSV's image paths are relative to.",
+        ["TargetAttribute"] = "Choose the class label's attribute with --target.",
+        ["SpuriousAttribute"] = "Choose the spurious attribute with --spurious, another one than --target.",
+        ["ImagePathColumn"] = "Name the column of image paths with --path-column.",
+        ["LabelColumn"] = "Name the column of labels with --label-column.",
+        ["AttributeColumn"] = "Name the column of attribute values with --attribute-column.",
+        ["SplitColumn"] = "Name the column of splits with --split-column, or leave it out to assign splits per subgroup.",
+        ["SplitValues"] = "Map every value with --split-values (such as --split-values 0=train,1=val,2=test).",
+    };
+
     /// <summary>The command-line spelling of a strategy: none, usb, asb or ffr.</summary>
     public static string Format(SyntheticStrategy strategy) => Strategies.First(p => p.Value == strategy).Key;
 }

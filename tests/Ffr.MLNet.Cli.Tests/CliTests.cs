@@ -238,7 +238,7 @@ public sealed class CliTests
     [Fact]
     public void Help_EveryCommandHasIt()
     {
-        foreach (string command in new[] { "analyze", "plan", "train", "evaluate", "export", "explain", "benchmark-data", "demo", "reproduce", "results" })
+        foreach (string command in new[] { "import", "analyze", "plan", "train", "evaluate", "export", "explain", "benchmark-data", "demo", "reproduce", "results" })
         {
             var (exit, output, _) = Ffr.Run(command, "--help");
             Assert.Equal(0, exit);

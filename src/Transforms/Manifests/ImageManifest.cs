@@ -167,6 +167,17 @@ public sealed class ImageManifest
         return Validate($"Image folder '{root}'", Path.GetFullPath(root), Array.Empty<string>(), candidates, new List<ManifestIssue>(), options, checkFolder: false);
     }
 
+    /// <summary>
+    /// Real rows read from another layout (a benchmark's metadata, a CSV with its own columns), validated
+    /// as a manifest's rows are: <paramref name="what"/> names the file the lines belong to, paths are
+    /// relative to <paramref name="baseDirectory"/>.
+    /// </summary>
+    internal static ImageManifest FromImport(string what, string baseDirectory, IEnumerable<(int Line, string Path, string Label, string Attribute, DataSplit Split)> rows, ManifestLoadOptions options)
+    {
+        var candidates = rows.Select(r => new Candidate(r.Line, r.Path, r.Label, r.Attribute, ImageRow.Format(SampleSource.Real), ImageRow.Format(r.Split), ImageRow.EmptyExtra)).ToList();
+        return Validate(what, Path.GetFullPath(baseDirectory), Array.Empty<string>(), candidates, new List<ManifestIssue>(), options, checkFolder: false);
+    }
+
     /// <summary>Writes the manifest as CSV, atomically, paths relative to the CSV's folder; in-memory images must be saved first.</summary>
     public void Save(string manifestPath)
     {

@@ -18,7 +18,7 @@ public sealed class FailedWriteTests
     public static TheoryData<string, string> Cases()
     {
         var cases = new TheoryData<string, string>();
-        foreach (string writer in new[] { "train", "train-checkpoint", "export", "explain", "results", "plan" })
+        foreach (string writer in new[] { "train", "train-checkpoint", "export", "explain", "results", "plan", "import" })
         {
             cases.Add(writer, "full");
             cases.Add(writer, "read-only");
@@ -47,6 +47,7 @@ public sealed class FailedWriteTests
             "export" => new[] { "export", "--model", _data.Model, "--onnx", Path.Combine(dir, "model.onnx") },
             "explain" => new[] { "explain", "--model", _data.Model, "--image", image, "--out", Path.Combine(dir, "rise"), "--masks", $"{10 + seed}", "--seed", $"{seed}" },
             "results" => new[] { "results", "--csv", ResultsCsv(seed), "--page", Path.Combine(dir, "results.md") },
+            "import" => new[] { "import", "--format", "csv", "--csv", ImportCsv(), "--out", Path.Combine(dir, "manifest.csv"), "--seed", $"{seed}" },
             _ => new[] { "plan", "--manifest", _data.SmallManifest, "--strategy", "ffr", "--out", Path.Combine(dir, "plan"), "--seed", $"{seed}" },
         };
 
@@ -81,6 +82,15 @@ public sealed class FailedWriteTests
         }
 
         Assert.Empty(mount.OtherFiles(previous.Keys.ToArray()));
+    }
+
+    /// <summary>A CSV of small Waterbirds images without a split column, so that two seeds write different manifests.</summary>
+    private string ImportCsv()
+    {
+        string root = Path.Combine(_data.Folder, "failed-write", "import");
+        var rows = BenchmarkLayoutFiles.WaterbirdsRows();
+        BenchmarkLayoutFiles.Waterbirds(root, rows);
+        return BenchmarkLayoutFiles.Text(Path.Combine(root, "list.csv"), "ImagePath,Label,Attribute\n" + string.Concat(rows.Select(r => $"{r.File},{r.Y},{r.Place}\n")));
     }
 
     /// <summary>A results file with one cell per seed value, so that two runs write different pages.</summary>
