@@ -25,7 +25,7 @@ internal sealed class ReproduceCommand : Command
         new OptionSpec("methods", "Methods.", Many: true, Default: "erm,resample,groupdro,dfr"),
         new OptionSpec("out", "The results folder.", Default: "ffr-reproduce"),
         new OptionSpec("majority-per-class", "Bias-aligned training images per class (smaller is faster).", Default: "1000"),
-    }.Concat(Schedules.Options).ToArray();
+    }.Concat(NetworkChoice.Options).Concat(Schedules.Options).ToArray();
 
     public override bool StopsAfterStep => true;
 
@@ -33,6 +33,7 @@ internal sealed class ReproduceCommand : Command
     {
         string outDir = Path.GetFullPath(args.Value("out") ?? "ffr-reproduce");
         Outputs.Writable("out", outDir, folder: true);
+        int? device = NetworkChoice.Device(args);
         IReadOnlyList<double> biasRates = args.Doubles("bias-rates", new[] { 0.95, 0.99, 0.999 }, 0.5, 1, exclusive: true);
         IReadOnlyList<int> severities = args.Ints("severities", new[] { 3 }, 0, 5);
         IReadOnlyList<int> seeds = args.Ints("seeds", new[] { 0, 1, 2 });
@@ -61,13 +62,13 @@ internal sealed class ReproduceCommand : Command
                                 continue;
                             }
 
-                            runner ??= Runner(context, outDir, biasRate, severity, seed, args.Int("majority-per-class", 1000, 1, 100_000));
+                            runner ??= Runner(context, outDir, biasRate, severity, seed, args.Int("majority-per-class", 1000, 1, 100_000), device);
                             string label = string.Create(CultureInfo.InvariantCulture, $"[{index}/{total}] r={biasRate} s={severity} seed={seed} {cell.Name}");
-                            FfrTrainerOptions options = Schedules.Apply(args, new FfrTrainerOptions
+                            FfrTrainerOptions options = Schedules.Apply(args, NetworkChoice.Apply(args, new FfrTrainerOptions
                             {
                                 Strategy = strategy, Method = method, Seed = seed,
                                 Progress = new ProgressPrinter(context, label), CancellationToken = context.Cancellation,
-                            });
+                            }));
                             (ExperimentResult result, FfrImageClassificationTransformer model, _) = runner.Run(options, biasRate, severity);
                             model.Dispose();
                             ResultsTable.Append(csv, result);
@@ -86,7 +87,7 @@ internal sealed class ReproduceCommand : Command
         return 0;
     }
 
-    private static ExperimentRunner Runner(CliContext context, string outDir, double biasRate, int severity, int seed, int majorityPerClass)
+    private static ExperimentRunner Runner(CliContext context, string outDir, double biasRate, int severity, int seed, int majorityPerClass, int? device)
     {
         string folder = Path.Combine(outDir, "data", string.Create(CultureInfo.InvariantCulture, $"r{biasRate}-s{severity}-seed{seed}-m{majorityPerClass}"));
         string manifest = Path.Combine(folder, "manifest.csv");
@@ -95,7 +96,9 @@ internal sealed class ReproduceCommand : Command
             manifest = BenchmarkDataset.Create(new BenchmarkDatasetOptions { BiasRate = biasRate, SyntheticSeverity = severity, Seed = seed, MajorityPerClass = majorityPerClass }).WriteTo(folder);
         }
 
-        return new ExperimentRunner(context.NewMLContext(), ImageManifest.Load(manifest, new ManifestLoadOptions { VerifyImages = false }));
+        MLContext ml = context.NewMLContext();
+        ml.GpuDeviceId = device;
+        return new ExperimentRunner(ml, ImageManifest.Load(manifest, new ManifestLoadOptions { VerifyImages = false }));
     }
 
     private static IEnumerable<string> Split(IReadOnlyList<string> values, string fallback) =>

@@ -19,16 +19,11 @@ internal sealed class TrainCommand : Command
         new OptionSpec("strategy", "none, usb, asb or ffr.", Default: "ffr"),
         new OptionSpec("method", "erm, resample, groupdro or dfr.", Default: "erm"),
         new OptionSpec("model-out", "The model zip to write (the summary goes beside it, .summary.json).", Required: true),
-        new OptionSpec("architecture", "smallcnn, resnet18, resnet34, resnet50, or resnet18-imagenet (ImageNet-pretrained, for photos; use --image-size 224).", Default: "smallcnn"),
-        new OptionSpec("image-size", $"Side of the square network input, {FfrTrainerOptions.MinImageSize} to {FfrTrainerOptions.MaxImageSize} (32 or more for a ResNet); images are stretched to it.", Default: "32"),
-        new OptionSpec("freeze", "none, backbone (train the head on features computed once: fast on a CPU) or all-but-last-stage; needs pretrained weights.", Default: "none"),
-        new OptionSpec("initial-weights", "Weights to start from: a state dict saved by PyTorch (.pth, .pt; e.g. torchvision's ImageNet ResNet weights), as .safetensors, or by TorchSharp, for the same architecture; a head of another size is skipped."),
-        new OptionSpec("device", "cpu, cuda or cuda:N.", Default: "cpu"),
         new OptionSpec("seed", "Seed of the weights, order and selection.", Default: "0"),
         new OptionSpec("checkpoint-dir", "Folder for a checkpoint after each epoch; an existing checkpoint is resumed."),
         Inputs.ImagesPerSubgroup,
         new OptionSpec("allow-shortfall", "Train with what the synthetic pool holds when it is short of the budget (a warning per short subgroup).", IsFlag: true),
-    }.Concat(Schedules.Options).Concat(Inputs.ManifestOptions).ToArray();
+    }.Concat(NetworkChoice.Options).Concat(Schedules.Options).Concat(Inputs.ManifestOptions).ToArray();
 
     public override bool StopsAfterStep => true;
 
@@ -44,7 +39,7 @@ internal sealed class TrainCommand : Command
         }
 
         var ml = context.NewMLContext();
-        ml.GpuDeviceId = Device(args);
+        ml.GpuDeviceId = NetworkChoice.Device(args);
         (Manifests.ImageManifest manifest, IReadOnlyList<string> warnings) = Inputs.Manifest(args, context);
         var runner = new ExperimentRunner(ml, manifest);
         var allWarnings = warnings.ToList();
@@ -77,46 +72,17 @@ internal sealed class TrainCommand : Command
             throw new UserErrorException($"--images-per-subgroup applies to --strategy asb and ffr only; {Names.Format(strategy)} {(strategy == Budgets.SyntheticStrategy.Usb ? "tops every subgroup up to the largest" : "adds no synthetic images")}.");
         }
 
-        return Schedules.Apply(args, new FfrTrainerOptions
+        return Schedules.Apply(args, NetworkChoice.Apply(args, new FfrTrainerOptions
         {
             Strategy = strategy,
             Method = args.Enum("method", TrainingMethod.Erm, Names.Methods),
-            Architecture = args.Enum("architecture", Networks.NetworkArchitecture.SmallCnn, Names.Architectures),
-            ImageSize = args.Int("image-size", 32, FfrTrainerOptions.MinImageSize, FfrTrainerOptions.MaxImageSize),
-            Freeze = args.Enum("freeze", Networks.FrozenLayers.None, Names.Freezing),
-            InitialWeightsPath = args.Value("initial-weights") is string weights ? Inputs.Require(weights, "Initial weights file", "Pass --initial-weights the path of a .pth, .pt, .safetensors or TorchSharp weights file.") : null,
             Seed = args.Int("seed", 0),
             CheckpointDirectory = args.Value("checkpoint-dir"),
             ImagesPerSubgroup = args.IntOrNull("images-per-subgroup", 1, int.MaxValue),
             AllowPoolShortfall = args.Flag("allow-shortfall"),
             Progress = new ProgressPrinter(context, label),
             CancellationToken = context.Cancellation,
-        });
-    }
-
-    /// <summary>The CUDA device of --device (null for cpu), refused at once when this build or machine has no CUDA.</summary>
-    internal static int? Device(Arguments args)
-    {
-        string device = args.Value("device") ?? "cpu";
-        if (device == "cpu")
-        {
-            return null;
-        }
-
-        if (device != "cuda" && !(device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)))
-        {
-            throw new UserErrorException($"--device: '{device}' is not a device; use cpu, cuda or cuda:N (N from 0).");
-        }
-
-        int id = device == "cuda" ? 0 : int.Parse(device.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture);
-        if (!TorchSharp.torch.cuda.is_available() || id >= TorchSharp.torch.cuda.device_count())
-        {
-            throw new UserErrorException(TorchSharp.torch.cuda.is_available()
-                ? $"--device {device}: this machine has {TorchSharp.torch.cuda.device_count()} CUDA device(s), numbered from 0."
-                : $"--device {device}: no CUDA device is available (this build uses the CPU libtorch; build with -p:FfrTorchBackend=cuda on a machine with an NVIDIA GPU). Use --device cpu.");
-        }
-
-        return id;
+        }));
     }
 
     /// <summary>Subgroups (label x attribute) without real training images, and what each method does with them.</summary>

@@ -1,0 +1,57 @@
+using System.Globalization;
+using Ffr.MLNet.Networks;
+using Ffr.MLNet.Training;
+
+namespace Ffr.MLNet.Cli;
+
+/// <summary>The network options (architecture, image size, freezing, initial weights, device), shared by train and reproduce.</summary>
+internal static class NetworkChoice
+{
+    private static readonly int DefaultImageSize = new FfrTrainerOptions().ImageSize ?? 32;
+
+    public static readonly OptionSpec[] Options =
+    {
+        new("architecture", "smallcnn, resnet18, resnet34, resnet50, or resnet18-imagenet (ImageNet-pretrained, for photos; use --image-size 224).", Default: "smallcnn"),
+        new("image-size", $"Side of the square network input, {FfrTrainerOptions.MinImageSize} to {FfrTrainerOptions.MaxImageSize} (32 or more for a ResNet); images are stretched to it.", Default: DefaultImageSize.ToString(CultureInfo.InvariantCulture)),
+        new("freeze", "none, backbone (train the head on features computed once: fast on a CPU) or all-but-last-stage; needs pretrained weights.", Default: "none"),
+        new("initial-weights", "Weights to start from: a state dict saved by PyTorch (.pth, .pt; e.g. torchvision's ImageNet ResNet weights), as .safetensors, or by TorchSharp, for the same architecture; a head of another size is skipped."),
+        new("device", "cpu, cuda or cuda:N.", Default: "cpu"),
+    };
+
+    /// <summary>Sets the network options of <paramref name="options"/> from the arguments.</summary>
+    public static FfrTrainerOptions Apply(Arguments args, FfrTrainerOptions options)
+    {
+        options.Architecture = args.Enum("architecture", NetworkArchitecture.SmallCnn, Names.Architectures);
+        options.ImageSize = args.Int("image-size", DefaultImageSize, FfrTrainerOptions.MinImageSize, FfrTrainerOptions.MaxImageSize);
+        options.Freeze = args.Enum("freeze", FrozenLayers.None, Names.Freezing);
+        options.InitialWeightsPath = args.Value("initial-weights") is string weights
+            ? Inputs.Require(weights, "Initial weights file", "Pass --initial-weights the path of a .pth, .pt, .safetensors or TorchSharp weights file.")
+            : null;
+        return options;
+    }
+
+    /// <summary>The CUDA device of --device (null for cpu), refused at once when this build or machine has no CUDA.</summary>
+    public static int? Device(Arguments args)
+    {
+        string device = args.Value("device") ?? "cpu";
+        if (device == "cpu")
+        {
+            return null;
+        }
+
+        if (device != "cuda" && !(device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            throw new UserErrorException($"--device: '{device}' is not a device; use cpu, cuda or cuda:N (N from 0).");
+        }
+
+        int id = device == "cuda" ? 0 : int.Parse(device.AsSpan(5), CultureInfo.InvariantCulture);
+        if (!TorchSharp.torch.cuda.is_available() || id >= TorchSharp.torch.cuda.device_count())
+        {
+            throw new UserErrorException(TorchSharp.torch.cuda.is_available()
+                ? $"--device {device}: this machine has {TorchSharp.torch.cuda.device_count()} CUDA device(s), numbered from 0."
+                : $"--device {device}: no CUDA device is available (this build uses the CPU libtorch; build with -p:FfrTorchBackend=cuda on a machine with an NVIDIA GPU). Use --device cpu.");
+        }
+
+        return id;
+    }
+}
