@@ -47,6 +47,9 @@ public sealed class ExperimentRunner
     /// <summary>The subgroup report of the real training rows (defines bias-aligned subgroups).</summary>
     public SubgroupReport TrainingReport { get; }
 
+    /// <summary>A frozen backbone's features of this dataset's images, shared by every fit of the runner (so a grid computes them once).</summary>
+    public FeatureCache FeatureCache { get; } = new();
+
     /// <summary>The schema a trained model expects (real training rows, Label as key).</summary>
     public DataViewSchema InputSchema => _train.Schema;
 
@@ -54,6 +57,7 @@ public sealed class ExperimentRunner
     public FfrImageClassificationTransformer Train(FfrTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.FeatureCache ??= FeatureCache;
         IDataView? pool = options.Strategy == SyntheticStrategy.None ? null : _pool;
         return _mlContext.MulticlassClassification.Trainers.Ffr(pool, _validation, options).Fit(_train);
     }

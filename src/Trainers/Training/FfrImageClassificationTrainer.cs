@@ -192,22 +192,11 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
             if (o.Freeze == FrozenLayers.Backbone)
             {
                 // The frozen backbone's features of every image, once: the head is all that trains.
-                NetworkInputs Scoring(IReadOnlyList<ImageRow> rows) => NetworkInputs.Decoded(ScoringBatcher(rows, mean, std));
-                int total = plans.Count + 1;
-                void Report(int set, string what, int batch, int batches) =>
-                    o.Progress?.Report(new TrainingProgress("features", set, total, batch, batches, double.NaN, null, null, clock.Elapsed, TimeSpan.Zero) { Detail = what });
-                val.Replace(NetworkInputs.Features(network, val.Inputs, device, NetworkInputs.ScoringBatchSize, null, o.CancellationToken, (b, n) => Report(1, "validation images", b, n)));
-                for (int i = 0; i < plans.Count; i++)
-                {
-                    PhasePlan plan = plans[i];
-                    NetworkInputs phase = NetworkInputs.Features(network, Scoring(plan.Data.Rows), device, plan.Schedule.BatchSize, runner.Batcher(plan).Order, o.CancellationToken, (b, n) => Report(i + 2, plan.Name + " images", b, n));
-                    cached.Add(phase);
-                    plans[i] = plan with { Features = phase };
-                }
-
+                var frozen = new FrozenFeatures(network, device, o, imageSize, rows => ScoringBatcher(rows, mean, std));
+                cached.AddRange(frozen.Prepare(val, validation.Select(v => v.Row).ToArray(), plans, runner, clock));
                 summary.FeatureSeconds = clock.Elapsed.TotalSeconds;
                 clock.StartSteps();
-                log.Info(MessageSensitivity.None, FormattableString.Invariant($"Frozen backbone: features of {val.Labels.Length + plans.Sum(p => p.Data.Rows.Count)} images computed once ({summary.FeatureSeconds:0.0} s)."));
+                log.Info(MessageSensitivity.None, FormattableString.Invariant($"Frozen backbone: features of {frozen.Computed} images computed ({summary.FeatureSeconds:0.0} s), the others taken from the feature cache."));
             }
 
             clock.TotalSteps = plans.Sum(p => (long)p.Schedule.Epochs * runner.Inputs(p).BatchesPerEpoch);

@@ -52,12 +52,11 @@ internal abstract class NetworkInputs : IDisposable
     }
 
     /// <summary>
-    /// The penultimate features of every row, computed once in evaluation mode from <paramref name="images"/>
-    /// (in row order, unflipped), then read in batches of <paramref name="batchSize"/> in the order
-    /// <paramref name="order"/> gives per epoch (the training batcher's, for training; 0..n-1 for scoring).
+    /// Rows given by their penultimate features [N, F] (taking ownership of the tensor), read in batches of
+    /// <paramref name="batchSize"/> in the order <paramref name="order"/> gives per epoch (the training
+    /// batcher's, for training; 0..n-1 when null).
     /// </summary>
-    public static NetworkInputs Features(ImageNetwork network, NetworkInputs images, Device device, int batchSize, Func<int, int[]>? order, CancellationToken cancellationToken, Action<int, int>? onBatch = null) =>
-        new CachedFeatures(ComputeFeatures(network, images, device, cancellationToken, onBatch), batchSize, order);
+    public static NetworkInputs FromFeatures(Tensor features, int batchSize, Func<int, int[]>? order) => new CachedFeatures(features, batchSize, order);
 
     /// <summary>
     /// The penultimate features [N, F] of every row (on <paramref name="device"/>), batch by batch in

@@ -73,6 +73,39 @@ public sealed class FrozenBackboneTests
     }
 
     [Fact]
+    public void FeatureCache_SharedByTwoFits_HoldsEveryImageOnce_AndChangesNoScore()
+    {
+        var ml = new MLContext(seed: 0);
+        var (train, validation, test, pool, _) = _data.Views(ml);
+        var cache = new FeatureCache();
+        FfrTrainerOptions None() => Pretrained(SyntheticStrategy.None, TrainingMethod.Erm, FrozenLayers.Backbone);
+        float[] Scores(FfrTrainerOptions options)
+        {
+            using FfrImageClassificationTransformer model = ml.MulticlassClassification.Trainers.Ffr(pool, validation, options).Fit(train);
+            return model.Transform(test).GetColumn<float[]>("Score").SelectMany(s => s).ToArray();
+        }
+
+        float[] alone = Scores(None());
+        FfrTrainerOptions first = None();
+        first.FeatureCache = cache;
+        float[] filling = Scores(first);
+        int real = _data.Manifest.Select(Manifests.DataSplit.Train, Manifests.SampleSource.Real).Count() + _data.Manifest.Select(Manifests.DataSplit.Val).Count();
+        Assert.Equal(real, cache.Count);
+
+        FfrTrainerOptions second = None();
+        second.FeatureCache = cache;
+        float[] reusing = Scores(second);
+        Assert.Equal(real, cache.Count);
+        Assert.True(alone.Zip(filling).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);
+        Assert.True(alone.Zip(reusing).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);
+
+        FfrTrainerOptions ffr = Pretrained(SyntheticStrategy.Ffr, TrainingMethod.Erm, FrozenLayers.Backbone);
+        ffr.FeatureCache = cache;
+        Scores(ffr);
+        Assert.True(cache.Count > real, "FFR's synthetic images join the cache");
+    }
+
+    [Fact]
     public void AllButLastStage_TrainsTheLastBlockAndTheHeadOnly()
     {
         var ml = new MLContext(seed: 0);
