@@ -25,6 +25,7 @@ internal sealed class ReproduceCommand : Command
         new OptionSpec("methods", "Methods.", Many: true, Default: "erm,resample,groupdro,dfr"),
         new OptionSpec("out", "The results folder.", Default: "ffr-reproduce"),
         new OptionSpec("majority-per-class", "Bias-aligned training images per class (smaller is faster).", Default: "1000"),
+        new OptionSpec("render-size", "Side in pixels the benchmark dataset's images are rendered at (pair it with --image-size).", Default: "32"),
     }.Concat(NetworkChoice.Options).Concat(Schedules.Options).ToArray();
 
     public override bool StopsAfterStep => true;
@@ -62,7 +63,7 @@ internal sealed class ReproduceCommand : Command
                                 continue;
                             }
 
-                            runner ??= Runner(context, outDir, biasRate, severity, seed, args.Int("majority-per-class", 1000, 1, 100_000), device);
+                            runner ??= Runner(context, outDir, biasRate, severity, seed, args.Int("majority-per-class", 1000, 1, 100_000), args.Int("render-size", 32, 28, 1024), device);
                             string label = string.Create(CultureInfo.InvariantCulture, $"[{index}/{total}] r={biasRate} s={severity} seed={seed} {cell.Name}");
                             FfrTrainerOptions options = Schedules.Apply(args, NetworkChoice.Apply(args, new FfrTrainerOptions
                             {
@@ -87,13 +88,14 @@ internal sealed class ReproduceCommand : Command
         return 0;
     }
 
-    private static ExperimentRunner Runner(CliContext context, string outDir, double biasRate, int severity, int seed, int majorityPerClass, int? device)
+    private static ExperimentRunner Runner(CliContext context, string outDir, double biasRate, int severity, int seed, int majorityPerClass, int renderSize, int? device)
     {
-        string folder = Path.Combine(outDir, "data", string.Create(CultureInfo.InvariantCulture, $"r{biasRate}-s{severity}-seed{seed}-m{majorityPerClass}"));
+        string size = renderSize == 32 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"-px{renderSize}");
+        string folder = Path.Combine(outDir, "data", string.Create(CultureInfo.InvariantCulture, $"r{biasRate}-s{severity}-seed{seed}-m{majorityPerClass}{size}"));
         string manifest = Path.Combine(folder, "manifest.csv");
         if (!File.Exists(manifest))
         {
-            manifest = BenchmarkDataset.Create(new BenchmarkDatasetOptions { BiasRate = biasRate, SyntheticSeverity = severity, Seed = seed, MajorityPerClass = majorityPerClass }).WriteTo(folder);
+            manifest = BenchmarkDataset.Create(new BenchmarkDatasetOptions { BiasRate = biasRate, SyntheticSeverity = severity, Seed = seed, MajorityPerClass = majorityPerClass, ImageSize = renderSize }).WriteTo(folder);
         }
 
         MLContext ml = context.NewMLContext();

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace Ffr.MLNet.Benchmarks;
+
+/// <summary>
+/// The process's peak resident memory (Linux VmHWM, native libtorch memory included) during a
+/// benchmark's iterations: the peak is reset before each iteration (<c>/proc/self/clear_refs</c>)
+/// and read after it; the column shows the largest. Managed-only diagnosers miss libtorch's tensors.
+/// </summary>
+public sealed class PeakMemoryColumn : IColumn
+{
+    private static readonly ConcurrentDictionary<string, long> Peaks = new();
+
+    public string Id => nameof(PeakMemoryColumn);
+
+    public string ColumnName => "Peak RSS";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Size;
+
+    public string Legend => "Largest peak resident set size of the process in one iteration (VmHWM, reset before each)";
+
+    /// <summary>Resets the kernel's peak-RSS mark of this process (call before an iteration).</summary>
+    public static void Reset()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (IOException)
+        {
+            // Not Linux, or not allowed: the column then shows the peak since the process started.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Records the peak since the last <see cref="Reset"/> for <paramref name="key"/> (call after an iteration).</summary>
+    public static void Record(string key)
+    {
+        long peak = ReadPeak();
+        Peaks.AddOrUpdate(key, peak, (_, old) => Math.Max(old, peak));
+    }
+
+    /// <summary>The key of a benchmark case: its method and parameters (<c>Name=value</c>, comma-separated, in declaration order).</summary>
+    public static string Key(string method, string parameters) => method + "(" + parameters + ")";
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
+        Peaks.TryGetValue(Key(benchmarkCase.Descriptor.WorkloadMethod.Name, string.Join(",", benchmarkCase.Parameters.Items.Select(p => $"{p.Name}={p.Value}"))), out long bytes)
+            ? $"{bytes / (1024.0 * 1024.0):0} MiB"
+            : "-";
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public bool IsAvailable(Summary summary) => true;
+
+    private static long ReadPeak()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmHWM:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return Environment.ProcessId > 0 ? System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 : 0;
+    }
+}
