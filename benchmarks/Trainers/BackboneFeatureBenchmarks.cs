@@ -40,7 +40,7 @@ public class BackboneFeatureBenchmarks
         string folder = PretrainedResNet18File.Locate();
         _preprocessing = new InferenceSession(Path.Combine(folder, PretrainedResNet18File.PreprocessingFile));
         _original = new InferenceSession(Path.Combine(folder, PretrainedResNet18File.NetworkFile));
-        (float[] mean, float[] std) = ImageNetwork.InputNormalization(NetworkArchitecture.ResNet18ImageNet, new float[3], new float[] { 1, 1, 1 });
+        (float[] mean, float[] std) = NetworkArchitecture.ResNet18ImageNet.InputNormalization(new float[3], new float[] { 1, 1, 1 });
         _exported = new InferenceSession(OnnxExport.Export(_network, Size, Size, mean, std));
     }
 

@@ -59,4 +59,10 @@ internal static class Names
 
     /// <summary>The command-line spelling of a strategy: none, usb, asb or ffr.</summary>
     public static string Format(SyntheticStrategy strategy) => Strategies.First(p => p.Value == strategy).Key;
+
+    /// <summary>The command-line spelling of an architecture: smallcnn, resnet18, ... resnet18-imagenet.</summary>
+    public static string Format(NetworkArchitecture architecture) => Architectures.First(p => p.Value == architecture).Key;
+
+    /// <summary>The command-line spelling of the frozen layers: none, backbone or all-but-last-stage.</summary>
+    public static string Format(FrozenLayers layers) => Freezing.First(p => p.Value == layers).Key;
 }

@@ -27,6 +27,17 @@ internal static class NetworkChoice
         options.InitialWeightsPath = args.Value("initial-weights") is string weights
             ? Inputs.Require(weights, "Initial weights file", "Pass --initial-weights the path of a .pth, .pt, .safetensors or TorchSharp weights file.")
             : null;
+        int smallest = options.Architecture.MinimumImageSize();
+        if (options.ImageSize < smallest)
+        {
+            throw new UserErrorException($"--image-size {options.ImageSize} is too small for --architecture {Names.Format(options.Architecture)}: a ResNet halves the image five times and needs at least {smallest} pixels. Use --image-size {smallest} or more (224 for resnet18-imagenet), or --architecture smallcnn.");
+        }
+
+        if (options.Freeze != FrozenLayers.None && options.InitialWeightsPath is null && !options.Architecture.IsPretrained())
+        {
+            throw new UserErrorException($"--freeze {Names.Format(options.Freeze)} keeps the initial weights, and --architecture {Names.Format(options.Architecture)} starts from random ones: there is nothing pretrained to freeze. Use --architecture resnet18-imagenet, give --initial-weights FILE, or leave --freeze out.");
+        }
+
         return options;
     }
 

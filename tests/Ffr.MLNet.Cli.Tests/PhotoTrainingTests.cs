@@ -101,3 +101,30 @@ public sealed class PhotoTrainingTests : IDisposable
         Assert.Equal(accuracy, outside, precision: 9);
     }
 }
+
+/// <summary>The network options' mistakes, answered in the tool's own terms before any work.</summary>
+[Collection(CliCollection.Name)]
+public sealed class NetworkOptionTests
+{
+    private readonly CliData _data;
+
+    public NetworkOptionTests(CliData data) => _data = data;
+
+    [Theory]
+    [InlineData(new[] { "--freeze", "backbone" }, "--freeze backbone", "nothing pretrained to freeze")]
+    [InlineData(new[] { "--architecture", "resnet18", "--freeze", "all-but-last-stage" }, "--architecture resnet18", "--initial-weights")]
+    [InlineData(new[] { "--architecture", "resnet18-imagenet", "--image-size", "16" }, "--image-size 16", "at least 32")]
+    [InlineData(new[] { "--architecture", "resnet50", "--image-size", "31" }, "--architecture resnet50", "at least 32")]
+    [InlineData(new[] { "--freeze", "head" }, "--freeze", "backbone")]
+    [InlineData(new[] { "--device", "gpu" }, "--device", "cuda:N")]
+    [InlineData(new[] { "--device", "cuda:0" }, "--device cuda:0", "--device cpu")]
+    public void Mistake_IsAUserError_NamingTheOption_BeforeAnyOutput(string[] options, string names, string advice)
+    {
+        string model = Path.Combine(Path.GetTempPath(), "ffr-network-options-" + Guid.NewGuid().ToString("N"), "model.zip");
+        var (code, _, error) = Ffr.Run(new[] { "train", "--manifest", _data.Manifest, "--model-out", model }.Concat(options).ToArray());
+        Assert.Equal(CliApp.UserError, code);
+        Assert.Contains(names, error);
+        Assert.Contains(advice, error);
+        Assert.False(File.Exists(model));
+    }
+}

@@ -57,22 +57,6 @@ internal sealed class ImageNetwork : IDisposable
     /// <summary>The layers frozen by <see cref="Freeze"/>.</summary>
     public FrozenLayers Frozen { get; private set; }
 
-    /// <summary>Whether the architecture starts from pretrained weights of its own (no initial weights file needed).</summary>
-    public static bool IsPretrained(NetworkArchitecture architecture) => architecture == NetworkArchitecture.ResNet18ImageNet;
-
-    /// <summary>The smallest image side the architecture takes: 8 for the small CNN; 32 for a ResNet (five halvings down to 1 x 1).</summary>
-    public static int MinimumImageSize(NetworkArchitecture architecture) => architecture == NetworkArchitecture.SmallCnn ? 8 : 32;
-
-    /// <summary>
-    /// The per-channel mean and standard deviation that the batcher applies (after scaling to [0, 1])
-    /// for <paramref name="architecture"/>: the options' own, except for a network that preprocesses
-    /// its input itself (<see cref="NetworkArchitecture.ResNet18ImageNet"/> takes values in 0..255).
-    /// </summary>
-    public static (float[] Mean, float[] Std) InputNormalization(NetworkArchitecture architecture, float[] mean, float[] std) =>
-        architecture == NetworkArchitecture.ResNet18ImageNet
-            ? (new float[] { 0, 0, 0 }, new[] { 1f / 255, 1f / 255, 1f / 255 })
-            : (mean, std);
-
     /// <summary>Creates a network with freshly initialised weights (seed the torch generator first); a pretrained architecture loads its backbone.</summary>
     public static ImageNetwork Create(NetworkArchitecture architecture, int classes, int imageSize = 32)
     {

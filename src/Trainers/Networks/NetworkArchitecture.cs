@@ -22,3 +22,23 @@ public enum NetworkArchitecture
     /// </summary>
     ResNet18ImageNet,
 }
+
+/// <summary>What each architecture needs: the decisions the trainer and the tool share.</summary>
+public static class NetworkArchitectureExtensions
+{
+    /// <summary>Whether the architecture starts from pretrained weights of its own (no initial weights file needed).</summary>
+    public static bool IsPretrained(this NetworkArchitecture architecture) => architecture == NetworkArchitecture.ResNet18ImageNet;
+
+    /// <summary>The smallest image side the architecture takes: 8 for the small CNN; 32 for a ResNet (five halvings down to 1 x 1).</summary>
+    public static int MinimumImageSize(this NetworkArchitecture architecture) => architecture == NetworkArchitecture.SmallCnn ? 8 : 32;
+
+    /// <summary>
+    /// The per-channel mean and standard deviation that the batcher applies (after scaling to [0, 1])
+    /// for <paramref name="architecture"/>: the options' own, except for a network that preprocesses
+    /// its input itself (<see cref="NetworkArchitecture.ResNet18ImageNet"/> takes values in 0..255).
+    /// </summary>
+    public static (float[] Mean, float[] Std) InputNormalization(this NetworkArchitecture architecture, float[] mean, float[] std) =>
+        architecture == NetworkArchitecture.ResNet18ImageNet
+            ? (new float[] { 0, 0, 0 }, new[] { 1f / 255, 1f / 255, 1f / 255 })
+            : (mean, std);
+}

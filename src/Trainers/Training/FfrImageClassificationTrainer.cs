@@ -178,7 +178,7 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
 
             network.Freeze(o.Freeze);
             network.To(device);
-            (float[] mean, float[] std) = ImageNetwork.InputNormalization(o.Architecture, o.Mean, o.Std);
+            (float[] mean, float[] std) = o.Architecture.InputNormalization(o.Mean, o.Std);
             string fingerprint = o.Fingerprint(seed) + $";{real.Count};{validation.Count};{pool?.Count}";
             PhaseState? resume = o.CheckpointDirectory is string dir ? Checkpoint.ReadState(dir, fingerprint) : null;
             if (resume is not null)

@@ -155,13 +155,13 @@ public sealed class FfrTrainerOptions
             throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, $"ImageSize must be from {MinImageSize} to {MaxImageSize} pixels, or null to keep the images' size.");
         }
 
-        int smallest = ImageNetwork.MinimumImageSize(Architecture);
+        int smallest = Architecture.MinimumImageSize();
         if (ImageSize < smallest)
         {
             throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, $"ImageSize {ImageSize} is too small for {Architecture}: a ResNet halves the image five times and needs at least {smallest} pixels. Set ImageSize to {smallest} or more, or use {NetworkArchitecture.SmallCnn}.");
         }
 
-        if (Freeze != FrozenLayers.None && InitialWeightsPath is null && !ImageNetwork.IsPretrained(Architecture))
+        if (Freeze != FrozenLayers.None && InitialWeightsPath is null && !Architecture.IsPretrained())
         {
             throw new ArgumentException($"Freeze {Freeze} keeps the initial weights of {Architecture}, and they are random: there is nothing pretrained to freeze. Use {NetworkArchitecture.ResNet18ImageNet}, give InitialWeightsPath, or set Freeze to None.");
         }

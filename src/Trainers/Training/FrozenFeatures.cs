@@ -28,7 +28,7 @@ internal sealed class FrozenFeatures
         _options = options;
         _scoringBatcher = scoringBatcher;
         _cache = options.FeatureCache ?? new FeatureCache();
-        (float[] mean, float[] std) = ImageNetwork.InputNormalization(options.Architecture, options.Mean, options.Std);
+        (float[] mean, float[] std) = options.Architecture.InputNormalization(options.Mean, options.Std);
         string weights = options.InitialWeightsPath is string path && File.Exists(path)
             ? FormattableString.Invariant($"{Path.GetFullPath(path)}@{File.GetLastWriteTimeUtc(path).Ticks}:{new FileInfo(path).Length}")
             : string.Empty;

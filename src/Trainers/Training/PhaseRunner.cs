@@ -40,7 +40,7 @@ internal sealed class PhaseRunner
         _fingerprint = fingerprint;
         _clock = clock;
         _log = log;
-        _normalization = ImageNetwork.InputNormalization(network.Architecture, options.Mean, options.Std);
+        _normalization = network.Architecture.InputNormalization(options.Mean, options.Std);
     }
 
     /// <summary>What the phase trains on: its cached features, or its images decoded batch by batch.</summary>

@@ -44,7 +44,7 @@ public sealed class OnnxExportTests
         using ImageNetwork network = ImageNetwork.Create(architecture, classes: 4, imageSize: size);
         RandomiseBatchNorms(network);
         network.Eval();
-        (float[] mean, float[] std) = ImageNetwork.InputNormalization(architecture, Mean, Std);
+        (float[] mean, float[] std) = architecture.InputNormalization(Mean, Std);
         byte[] onnx = OnnxExport.Export(network, size, size, mean, std);
 
         const int batch = 3;
