@@ -11,7 +11,7 @@ namespace Ffr.MLNet.Training;
 /// </summary>
 internal abstract class NetworkInputs : IDisposable
 {
-    /// <summary>The most bytes of decoded validation images held in memory (64 MiB: 5,000 images of 32 x 32, 100 of 224 x 224); larger sets are decoded batch by batch on every pass.</summary>
+    /// <summary>The most bytes of decoded validation images held in memory (64 MiB: about 5,400 images of 32 x 32, 110 of 224 x 224); larger sets are decoded batch by batch on every pass.</summary>
     public const long HeldBytesLimit = 64L << 20;
 
     /// <summary>Rows read in one batch when scoring (validation, features).</summary>
