@@ -14,13 +14,16 @@ namespace Ffr.MLNet.Benchmarks;
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class InProcessJobAttribute : JobConfigBaseAttribute
 {
+    /// <summary>In-process, with room for whole training runs (BenchmarkDotNet's default stops a benchmark after 5 minutes).</summary>
+    private static readonly InProcessEmitToolchain Toolchain = new(TimeSpan.FromHours(1), logOutput: true);
+
     public InProcessJobAttribute(RunStrategy strategy, int warmupCount, int iterationCount)
         : base(Job.Default
             .WithStrategy(Smoke.Pick(strategy, RunStrategy.ColdStart))
             .WithLaunchCount(1)
             .WithWarmupCount(Smoke.Pick(warmupCount, 0))
             .WithIterationCount(Smoke.Pick(iterationCount, 1))
-            .WithToolchain(InProcessEmitToolchain.Instance))
+            .WithToolchain(Toolchain))
     {
     }
 }
