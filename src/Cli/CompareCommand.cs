@@ -39,7 +39,7 @@ internal sealed class CompareCommand : Command
         SyntheticStrategy[] strategies = Names.Selection(args, "strategies", "none,usb,asb,ffr", Names.Strategies);
         TrainingMethod[] methods = Names.Selection(args, "methods", "erm,resample,groupdro,dfr", Names.Methods);
         IReadOnlyList<int> seeds = args.Ints("seeds", new[] { 0 }).Distinct().ToArray();
-        int? maxMinutes = args.IntOrNull("max-minutes", 1, 1_000_000);
+        double? maxMinutes = args.Value("max-minutes") is null ? null : args.Double("max-minutes", 0, 0, 1_000_000, exclusive: true);
         int? imagesPerSubgroup = args.IntOrNull("images-per-subgroup", 1, int.MaxValue);
         var rise = new RiseOptions { Masks = args.Int("masks", 1000, 1, 1_000_000) };
         int explain = args.Int("explain-images", 2, 0, 1000);
@@ -79,7 +79,7 @@ internal sealed class CompareCommand : Command
                 Progress = new ProgressPrinter(context, string.Create(CultureInfo.InvariantCulture, $"{cell.Name} seed {cell.Seed}")),
                 CancellationToken = context.Cancellation,
             })),
-            TimeBudget = maxMinutes is int minutes ? TimeSpan.FromMinutes(minutes) : null,
+            TimeBudget = maxMinutes is double minutes ? TimeSpan.FromMinutes(minutes) : null,
             ExplainedImagesPerClass = explain,
             Rise = rise,
             Generation = generation,
