@@ -24,6 +24,9 @@ public sealed class CompareCommandTests
     public void Compare_TinyGrid_ReportTablesEqualTrainThenEvaluate_CellByCell()
     {
         string outDir = Path.Combine(_data.Folder, "compare");
+        string Record(string status, int seconds) =>
+            $"{{\"time\":\"2026-01-01T00:00:00+00:00\",\"file\":\"x.png\",\"label\":\"bag\",\"attribute\":\"red\",\"seed\":1,\"status\":\"{status}\",\"endpoint\":\"http://127.0.0.1:7860\",\"seconds\":{seconds},\"tries\":1,\"server\":{{}}}}";
+        File.WriteAllLines(Path.Combine(_data.SmallFolder, "generation-log.jsonl"), new[] { Record("made", 3), Record("failed", 60), Record("made", 5) });
         string[] schedule = { "--epochs", "1", "--fine-tuning-epochs", "1" };
         var compare = Ffr.Run(new[] { "compare", "--manifest", _data.SmallManifest, "--strategies", "none,ffr", "--methods", "erm", "--seeds", "0", "--masks", "20", "--out", outDir }.Concat(schedule).ToArray());
         Assert.True(compare.Code == 0, compare.Error);
@@ -57,7 +60,11 @@ public sealed class CompareCommandTests
 
         RgbImage rise = RgbImage.Load(Path.Combine(outDir, "charts", "rise.png"));
         Assert.Equal(12 + (recommended == "None-ERM" ? 2 : 3) * (200 + 12), rise.Width); // the image, None-ERM, and the recommended model when it is another
-        Assert.Contains("| FFR-ERM | ", report[report.IndexOf("## Cost", StringComparison.Ordinal)..]);
+        string cost = report[report.IndexOf("## Cost", StringComparison.Ordinal)..];
+        Assert.Contains("The generation log records 2 images made in 0.1 min (4.00 s per image)", cost);
+        string ffrUsed = cost.Split("\n| FFR-ERM | ")[1].Split(" | ")[2];
+        Assert.Contains($"| FFR-ERM | {cost.Split("\n| FFR-ERM | ")[1].Split(" | ")[0]} | {cost.Split("\n| FFR-ERM | ")[1].Split(" | ")[1]} | {ffrUsed} | 0 | {(long.Parse(ffrUsed, CultureInfo.InvariantCulture) * 4 / 60.0).ToString("0.00", CultureInfo.InvariantCulture)} |", cost);
+        Assert.Contains("Gain per compute hour", cost);
 
         var again = Ffr.Run(new[] { "compare", "--manifest", _data.SmallManifest, "--strategies", "none,ffr", "--methods", "erm", "--masks", "20", "--out", outDir }.Concat(schedule).ToArray());
         Assert.True(again.Code == 0, again.Error);
