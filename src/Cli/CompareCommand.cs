@@ -49,6 +49,11 @@ internal sealed class CompareCommand : Command
         var ml = context.NewMLContext();
         ml.GpuDeviceId = NetworkChoice.Device(args);
         (ImageManifest manifest, _) = Inputs.Manifest(args, context);
+        if (manifest.Select(DataSplit.Train, SampleSource.Real).Count == 0)
+        {
+            throw new UserErrorException("The manifest has no real training rows (Source real, Split train); there is nothing to compare.");
+        }
+
         var runner = new ExperimentRunner(ml, manifest);
         if (runner.MissingValidationSubgroups.Count > 0)
         {

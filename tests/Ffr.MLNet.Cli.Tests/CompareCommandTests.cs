@@ -102,6 +102,10 @@ public sealed class CompareCommandTests
         Assert.Equal(1, one.Code);
         Assert.Contains("has no validation rows of 1 subgroup(s): bag|red.", one.Error);
         Assert.False(File.Exists(Path.Combine(outDir, "results.csv")));
+
+        var untrained = Ffr.Run("compare", "--manifest", ManifestWithout("no-train.csv", f => f[4] == "train"), "--out", outDir);
+        Assert.Equal(2, untrained.Code);
+        Assert.StartsWith("ffr compare: The manifest has no real training rows (Source real, Split train); there is nothing to compare.", untrained.Error);
     }
 
     [Theory]
