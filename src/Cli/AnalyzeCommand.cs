@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Reports;
 using Ffr.MLNet.Subgroups;
 using Microsoft.ML;
 
@@ -19,10 +20,16 @@ internal sealed class AnalyzeCommand : Command
         Inputs.SyntheticPool,
         Inputs.ImagesPerSubgroup,
         new OptionSpec("json", "Print one JSON object instead of tables.", IsFlag: true),
+        new OptionSpec("chart", "Also draw the bias as a PNG: per label, real training images per attribute (bias-aligned subgroup marked), the synthetic pool and each strategy's budget."),
     }.Concat(Inputs.ManifestOptions).ToArray();
 
     public override int Run(Arguments args, CliContext context)
     {
+        if (args.Value("chart") is string chartPath)
+        {
+            Outputs.Writable("chart", chartPath);
+        }
+
         (ImageManifest manifest, _) = Inputs.Manifest(args, context);
         var ml = context.NewMLContext();
         IReadOnlyList<ImageRow> real = manifest.Select(DataSplit.Train, SampleSource.Real);
@@ -36,11 +43,14 @@ internal sealed class AnalyzeCommand : Command
         SubgroupReport? pool = manifest.Select(DataSplit.Train, SampleSource.Synthetic).Count == 0 ? null : ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Synthetic));
 
         // Planned with the pool and shortfalls allowed, so that Available shows the pool and a short pool is reported here, as 'train' would find it.
-        var plans = new[] { SyntheticStrategy.Usb, SyntheticStrategy.Asb, SyntheticStrategy.Ffr }
-            .ToDictionary(s => s, s => SyntheticBudgetPlan.Create(report, s, new SyntheticBudgetOptions
-            {
-                Pool = pool, AllowShortfall = true, ImagesPerSubgroup = s == SyntheticStrategy.Usb ? null : imagesPerSubgroup,
-            }));
+        IReadOnlyList<SyntheticBudgetPlan> budgets = SyntheticBudgetPlan.CreateForEachStrategy(report, pool, imagesPerSubgroup);
+        var plans = budgets.ToDictionary(p => p.Strategy);
+        if (args.Value("chart") is string chart)
+        {
+            Charts.BiasPicture(report, pool, budgets, chart);
+            context.Error.WriteLine($"Wrote the chart of the bias to {chart}.");
+        }
+
         if (args.Flag("json"))
         {
             var json = new

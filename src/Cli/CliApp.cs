@@ -62,7 +62,7 @@ internal static class CliApp
     public static IReadOnlyList<Command> Commands { get; } = new Command[]
     {
         new ImportCommand(), new AnalyzeCommand(), new PlanCommand(), new GenerateCommand(), new TrainCommand(), new EvaluateCommand(), new ExportCommand(),
-        new ExplainCommand(), new BenchmarkDataCommand(), new DemoCommand(), new ReproduceCommand(), new ResultsCommand(),
+        new ExplainCommand(), new BenchmarkDataCommand(), new CompareCommand(), new DemoCommand(), new ReproduceCommand(), new ResultsCommand(),
     };
 
     public static int Run(string[] args, CliContext context)

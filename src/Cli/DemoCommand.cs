@@ -1,12 +1,8 @@
 using System.Globalization;
-using System.Text;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Datasets;
-using Ffr.MLNet.Evaluation;
 using Ffr.MLNet.Experiments;
-using Ffr.MLNet.IO;
 using Ffr.MLNet.Manifests;
-using Ffr.MLNet.Reports;
 using Ffr.MLNet.Training;
 using Microsoft.ML;
 
@@ -49,70 +45,30 @@ internal sealed class DemoCommand : Command
         context.Out.WriteLine(runner.TrainingReport.ToTable());
         context.Out.WriteLine();
 
-        var results = new List<(ExperimentResult Result, SubgroupEvaluation Evaluation)>();
-        foreach ((SyntheticStrategy strategy, TrainingMethod method) in Runs)
+        ComparisonReport report = Comparison.Run(runner, outDir, new ComparisonOptions
         {
-            string name = new ExperimentCell(biasRate, datasetOptions.SyntheticSeverity, strategy, method, seed).Name;
-            FfrTrainerOptions options = Schedules.Apply(args, new FfrTrainerOptions
+            Runs = Runs,
+            Seeds = new[] { seed },
+            TrainerOptions = cell => Schedules.Apply(args, new FfrTrainerOptions
             {
-                Strategy = strategy, Method = method, Seed = seed,
-                Progress = new ProgressPrinter(context, name), CancellationToken = context.Cancellation,
-            });
-            (ExperimentResult result, FfrImageClassificationTransformer model, SubgroupEvaluation evaluation) = runner.Run(options, biasRate, datasetOptions.SyntheticSeverity);
-            using (model)
-            {
-                ml.Model.SaveAtomically(model, runner.InputSchema, Path.Combine(outDir, "models", name + ".zip"));
-                AtomicFile.WriteText(Path.Combine(outDir, "models", name + ".summary.json"), model.Summary.ToJson());
-                Charts.TrainingCurves(model.Summary, Path.Combine(outDir, "charts", name + "-training.png"));
-            }
+                Progress = new ProgressPrinter(context, cell.Name), CancellationToken = context.Cancellation,
+            }),
+            Resume = false,
+            BiasRate = biasRate,
+            Severity = datasetOptions.SyntheticSeverity,
+            Title = "Ffr.MLNet demo",
+            Description = DatasetText(datasetOptions),
+            Log = context.Out.WriteLine,
+        });
 
-            results.Add((result, evaluation));
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: test worst-group accuracy {result.WorstGroupAccuracy:0.000}, balanced {result.BalancedAccuracy:0.000} ({result.Seconds:0} s)"));
-        }
-
-        Charts.SubgroupAccuracy(results.Select(r => (r.Result.Cell.Name, r.Evaluation)).ToArray(), Path.Combine(outDir, "charts", "subgroup-accuracy.png"));
-        string table = Table(results);
         context.Out.WriteLine();
-        context.Out.WriteLine(table);
-        AtomicFile.WriteText(Path.Combine(outDir, "report.md"), Report(results, table, datasetOptions, watch.Elapsed));
-        foreach (var (result, _) in results)
-        {
-            ResultsTable.Append(Path.Combine(outDir, "results.csv"), result);
-        }
-
-        context.Out.WriteLine($"Report: {Path.Combine(outDir, "report.md")}; models in {Path.Combine(outDir, "models")}; {watch.Elapsed.TotalSeconds:0} s in all.");
+        context.Out.WriteLine(report.Table);
+        context.Out.WriteLine($"Report: {report.ReportPath}; models in {Path.Combine(outDir, "models")}; {watch.Elapsed.TotalSeconds:0} s in all.");
         return 0;
     }
 
-    private static string Table(List<(ExperimentResult Result, SubgroupEvaluation Evaluation)> results)
-    {
-        static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
-        var sb = new StringBuilder();
-        sb.Append("| Strategy-method | Worst-group accuracy | 95% interval | Balanced accuracy | Accuracy | Validation worst-group |\n");
-        sb.Append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
-        foreach ((ExperimentResult r, SubgroupEvaluation e) in results)
-        {
-            sb.Append($"| {r.Cell.Name} | {F(r.WorstGroupAccuracy)} | [{F(e.WorstGroupInterval.Lower)}, {F(e.WorstGroupInterval.Upper)}] | {F(r.BalancedAccuracy)} | {F(r.Accuracy)} | {F(r.ValidationWorstGroupAccuracy)} |\n");
-        }
-
-        return sb.ToString();
-    }
-
-    private static string Report(List<(ExperimentResult Result, SubgroupEvaluation Evaluation)> results, string table, BenchmarkDatasetOptions data, TimeSpan elapsed)
-    {
-        var sb = new StringBuilder();
-        sb.Append("# Ffr.MLNet demo\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Benchmark dataset: Fashion-MNIST garments (tshirt, trouser, sneaker, bag) on coloured backgrounds, bias rate {data.BiasRate}, ");
-        sb.Append(CultureInfo.InvariantCulture, $"{data.MajorityPerClass} bias-aligned training images per class, synthetic signature {data.SyntheticCorruption} at severity {data.SyntheticSeverity}, seed {data.Seed}.\n");
-        sb.Append("Small CNN, 32x32, default schedules (4 epochs; FFR: 4 epochs of pretraining, 2 of fine-tuning at 3e-5); the epoch kept by validation worst-group accuracy; test subgroups of equal size.\n\n");
-        sb.Append(table).Append('\n');
-        sb.Append("![Test accuracy by subgroup](charts/subgroup-accuracy.png)\n\n");
-        foreach ((ExperimentResult r, SubgroupEvaluation e) in results)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"## {r.Cell.Name}\n\n```\n{e.ToTable()}\n```\n\n![Training curves](charts/{r.Cell.Name}-training.png)\n\n");
-        }
-
-        sb.Append(CultureInfo.InvariantCulture, $"Total time: {elapsed.TotalSeconds:0} s.\n");
-        return sb.ToString();
-    }
+    private static string DatasetText(BenchmarkDatasetOptions data) =>
+        string.Create(CultureInfo.InvariantCulture, $"Benchmark dataset: Fashion-MNIST garments (tshirt, trouser, sneaker, bag) on coloured backgrounds, bias rate {data.BiasRate}, ")
+        + string.Create(CultureInfo.InvariantCulture, $"{data.MajorityPerClass} bias-aligned training images per class, synthetic signature {data.SyntheticCorruption} at severity {data.SyntheticSeverity}, seed {data.Seed}.\n")
+        + "Small CNN, 32x32, default schedules (4 epochs; FFR: 4 epochs of pretraining, 2 of fine-tuning at 3e-5); the epoch kept by validation worst-group accuracy; test subgroups of equal size.";
 }

@@ -38,47 +38,42 @@ internal sealed class ReproduceCommand : Command
         IReadOnlyList<double> biasRates = args.Doubles("bias-rates", new[] { 0.95, 0.99, 0.999 }, 0.5, 1, exclusive: true);
         IReadOnlyList<int> severities = args.Ints("severities", new[] { 3 }, 0, 5);
         IReadOnlyList<int> seeds = args.Ints("seeds", new[] { 0, 1, 2 });
-        SyntheticStrategy[] strategies = Split(args.Values("strategies"), "none,usb,asb,ffr").Select(s => Lookup(Names.Strategies, s, "strategies")).ToArray();
-        TrainingMethod[] methods = Split(args.Values("methods"), "erm,resample,groupdro,dfr").Select(s => Lookup(Names.Methods, s, "methods")).ToArray();
+        SyntheticStrategy[] strategies = Names.Selection(args, "strategies", "none,usb,asb,ffr", Names.Strategies);
+        TrainingMethod[] methods = Names.Selection(args, "methods", "erm,resample,groupdro,dfr", Names.Methods);
         string csv = Path.Combine(outDir, "results.csv");
-        var done = ResultsTable.Read(csv).Select(r => r.Cell).ToHashSet();
-        int total = biasRates.Count * severities.Count * seeds.Count * strategies.Length * methods.Length;
-        int index = 0;
+        int majorityPerClass = args.Int("majority-per-class", 1000, 1, 100_000);
+        int renderSize = args.Int("render-size", 32, 28, 1024);
+        ExperimentCell[] cells = (
+            from biasRate in biasRates
+            from severity in severities
+            from seed in seeds
+            from strategy in strategies
+            from method in methods
+            select new ExperimentCell(biasRate, severity, strategy, method, seed)).ToArray();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        foreach (double biasRate in biasRates)
-        {
-            foreach (int severity in severities)
-            {
-                foreach (int seed in seeds)
-                {
-                    ExperimentRunner? runner = null;
-                    foreach (SyntheticStrategy strategy in strategies)
-                    {
-                        foreach (TrainingMethod method in methods)
-                        {
-                            index++;
-                            var cell = new ExperimentCell(biasRate, severity, strategy, method, seed);
-                            if (done.Contains(cell))
-                            {
-                                continue;
-                            }
 
-                            runner ??= Runner(context, outDir, biasRate, severity, seed, args.Int("majority-per-class", 1000, 1, 100_000), args.Int("render-size", 32, 28, 1024), device);
-                            string label = string.Create(CultureInfo.InvariantCulture, $"[{index}/{total}] r={biasRate} s={severity} seed={seed} {cell.Name}");
-                            FfrTrainerOptions options = Schedules.Apply(args, NetworkChoice.Apply(args, new FfrTrainerOptions
-                            {
-                                Strategy = strategy, Method = method, Seed = seed,
-                                Progress = new ProgressPrinter(context, label), CancellationToken = context.Cancellation,
-                            }));
-                            (ExperimentResult result, FfrImageClassificationTransformer model, _) = runner.Run(options, biasRate, severity);
-                            model.Dispose();
-                            ResultsTable.Append(csv, result);
-                            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: test worst-group {result.WorstGroupAccuracy:0.000}, balanced {result.BalancedAccuracy:0.000} ({result.Seconds:0} s)"));
-                        }
-                    }
-                }
+        // One dataset at a time: the runner of the cell's (bias rate, severity, seed), made when its first unfinished cell comes.
+        (double, int, int)? currentKey = null;
+        ExperimentRunner? runner = null;
+        ExperimentGrid.Run(cells, csv, (cell, index) =>
+        {
+            var key = (cell.BiasRate, cell.Severity, cell.Seed);
+            if (runner is null || currentKey != key)
+            {
+                runner = Runner(context, outDir, cell.BiasRate, cell.Severity, cell.Seed, majorityPerClass, renderSize, device);
+                currentKey = key;
             }
-        }
+
+            string label = string.Create(CultureInfo.InvariantCulture, $"[{index}/{cells.Length}] r={cell.BiasRate} s={cell.Severity} seed={cell.Seed} {cell.Name}");
+            FfrTrainerOptions options = Schedules.Apply(args, NetworkChoice.Apply(args, new FfrTrainerOptions
+            {
+                Strategy = cell.Strategy, Method = cell.Method, Seed = cell.Seed,
+                Progress = new ProgressPrinter(context, label), CancellationToken = context.Cancellation,
+            }));
+            ExperimentResult result = runner.RunCell(options, cell, outputFolder: null);
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: test worst-group {result.WorstGroupAccuracy:0.000}, balanced {result.BalancedAccuracy:0.000} ({result.Seconds:0} s)"));
+            return result;
+        });
 
         List<ExperimentResult> all = ResultsTable.Read(csv);
         ResultsTable.WriteCharts(all, outDir);
@@ -102,10 +97,4 @@ internal sealed class ReproduceCommand : Command
         ml.GpuDeviceId = device;
         return new ExperimentRunner(ml, ImageManifest.Load(manifest, new ManifestLoadOptions { VerifyImages = false }));
     }
-
-    private static IEnumerable<string> Split(IReadOnlyList<string> values, string fallback) =>
-        (values.Count == 0 ? new[] { fallback } : values).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(v => v.Trim().ToLowerInvariant());
-
-    private static T Lookup<T>(IReadOnlyDictionary<string, T> names, string value, string option) =>
-        names.TryGetValue(value, out T? v) ? v : throw new UserErrorException($"--{option} '{value}' is not one of {string.Join(", ", names.Keys)}.");
 }

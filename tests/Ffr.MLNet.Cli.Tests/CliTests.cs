@@ -166,10 +166,11 @@ public sealed class CliTests
         var run = Ffr.Run("demo", "--out", demo, "--majority-per-class", "40", "--epochs", "1", "--fine-tuning-epochs", "1");
         Assert.True(run.Code == 0, run.Error);
         Assert.Contains("| FFR-GroupDRO |", run.Output);
+        Assert.Contains("| Strategy-method | Worst-group accuracy | 95% interval | Balanced accuracy | Accuracy | Validation worst-group |", run.Output);
         Assert.True(File.Exists(Path.Combine(demo, "report.md")));
-        Assert.True(File.Exists(Path.Combine(demo, "models", "FFR-ERM.zip")));
+        Assert.True(File.Exists(Path.Combine(demo, "models", "FFR-ERM-seed0.zip")));
         Assert.True(File.Exists(Path.Combine(demo, "charts", "subgroup-accuracy.png")));
-        Assert.True(File.Exists(Path.Combine(demo, "charts", "FFR-GroupDRO-training.png")));
+        Assert.True(File.Exists(Path.Combine(demo, "charts", "FFR-GroupDRO-seed0-training.png")));
         Assert.Contains("![Test accuracy by subgroup](charts/subgroup-accuracy.png)", File.ReadAllText(Path.Combine(demo, "report.md")));
 
         string grid = Path.Combine(_data.Folder, "grid");
@@ -238,7 +239,7 @@ public sealed class CliTests
     [Fact]
     public void Help_EveryCommandHasIt()
     {
-        foreach (string command in new[] { "import", "analyze", "plan", "train", "evaluate", "export", "explain", "benchmark-data", "demo", "reproduce", "results" })
+        foreach (string command in new[] { "import", "analyze", "plan", "train", "evaluate", "export", "explain", "benchmark-data", "compare", "demo", "reproduce", "results" })
         {
             var (exit, output, _) = Ffr.Run(command, "--help");
             Assert.Equal(0, exit);

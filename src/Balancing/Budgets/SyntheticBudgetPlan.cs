@@ -144,6 +144,22 @@ public sealed class SyntheticBudgetPlan
         return plan;
     }
 
+    /// <summary>
+    /// The plans of USB, ASB and FFR (in that order) for the same real data and pool, shortfalls
+    /// allowed, so that each shows what the pool holds and lacks rather than stopping at the first short
+    /// strategy: what <c>ffr analyze</c> reports and what a comparison checks before training.
+    /// </summary>
+    /// <param name="real">The real training data's report.</param>
+    /// <param name="pool">The synthetic pool's report, or null when there is none.</param>
+    /// <param name="imagesPerSubgroup">ASB's and FFR's budget per subgroup, or null for B / G.</param>
+    public static IReadOnlyList<SyntheticBudgetPlan> CreateForEachStrategy(SubgroupReport real, SubgroupReport? pool, int? imagesPerSubgroup = null) =>
+        new[] { SyntheticStrategy.Usb, SyntheticStrategy.Asb, SyntheticStrategy.Ffr }
+            .Select(s => Create(real, s, new SyntheticBudgetOptions
+            {
+                Pool = pool, AllowShortfall = true, ImagesPerSubgroup = s == SyntheticStrategy.Usb ? null : imagesPerSubgroup,
+            }))
+            .ToArray();
+
     private static void CheckPoolValues(SubgroupReport real, SubgroupReport pool)
     {
         string[] labels = pool.Labels.Except(real.Labels, StringComparer.Ordinal).ToArray();

@@ -249,6 +249,39 @@ public sealed class SubgroupEvaluation
         return string.Join(Environment.NewLine, lines);
     }
 
+    /// <summary>Reads an evaluation written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="InvalidDataException">The text is not such an evaluation; the message says what is missing.</exception>
+    public static SubgroupEvaluation FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json);
+            JsonElement root = document.RootElement;
+            static double N(JsonElement e) => e.ValueKind == JsonValueKind.Null ? double.NaN : e.GetDouble();
+            static double? Optional(JsonElement parent, string name) =>
+                parent.TryGetProperty(name, out JsonElement e) && e.ValueKind != JsonValueKind.Null ? e.GetDouble() : null;
+            static ConfidenceInterval? I(JsonElement parent, string name) =>
+                parent.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.Object
+                    ? new ConfidenceInterval(N(e.GetProperty("lower")), N(e.GetProperty("upper")))
+                    : null;
+            SubgroupAccuracy[] groups = root.GetProperty("groups").EnumerateArray().Select(g => new SubgroupAccuracy(
+                g.GetProperty("label").GetString()!, g.GetProperty("attribute").GetString()!, g.GetProperty("count").GetInt64(), g.GetProperty("correct").GetInt64(),
+                N(g.GetProperty("accuracy")), I(g, "interval"),
+                g.GetProperty("biasAligned").ValueKind == JsonValueKind.Null ? null : g.GetProperty("biasAligned").GetBoolean())).ToArray();
+            bool hasReport = groups.Any(g => g.BiasAligned is not null);
+            ConfidenceInterval Required(string name) => I(root, name) ?? throw new InvalidDataException($"The evaluation has no '{name}'.");
+            return new SubgroupEvaluation(groups, N(root.GetProperty("worstGroupAccuracy")), N(root.GetProperty("balancedAccuracy")), N(root.GetProperty("accuracy")),
+                hasReport ? Optional(root, "biasAlignedAccuracy") ?? double.NaN : null, hasReport ? Optional(root, "biasConflictingAccuracy") ?? double.NaN : null,
+                Required("worstGroupInterval"), Required("balancedInterval"), Required("accuracyInterval"),
+                root.GetProperty("resamples").GetInt32(), root.GetProperty("confidenceLevel").GetDouble());
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"The text is not a subgroup evaluation written by ToJson: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>The evaluation as indented JSON (camelCase; NaN for empty subgroups as null).</summary>
     public string ToJson()
     {

@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using System.Globalization;
+using Ffr.MLNet.IO;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Evaluation;
 using Ffr.MLNet.Manifests;
 using Ffr.MLNet.Subgroups;
 using Ffr.MLNet.Training;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Ffr.MLNet.Experiments;
 
@@ -42,7 +45,25 @@ public sealed class ExperimentRunner
         IDataView keyData = mlContext.Data.LoadFromEnumerable(labels.Select(l => new LabelText { Label = l }).ToList());
         _evaluationKey = mlContext.Transforms.Conversion.MapValueToKey("Label", keyData: keyData).Fit(train);
         TrainingReport = mlContext.Data.AnalyzeSubgroups(train);
+        PoolReport = manifest.Select(DataSplit.Train, SampleSource.Synthetic).Count == 0 ? null : mlContext.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Synthetic));
+        var validation = manifest.Select(DataSplit.Val).Select(r => new SubgroupKey(r.Label, r.Attribute)).ToHashSet();
+        MissingValidationSubgroups = TrainingReport.Groups.Where(g => g.Count > 0 && !validation.Contains(g.Key)).Select(g => g.Key).ToArray();
     }
+
+    /// <summary>The MLContext the runner trains and evaluates with.</summary>
+    internal MLContext Context => _mlContext;
+
+    /// <summary>The manifest the runner reads.</summary>
+    internal ImageManifest Manifest => _manifest;
+
+    /// <summary>The subgroup report of the synthetic rows (the pool); null when the manifest has none.</summary>
+    public SubgroupReport? PoolReport { get; }
+
+    /// <summary>
+    /// Subgroups with real training images but no validation rows: model selection by validation
+    /// worst-group accuracy cannot see them (every subgroup when the manifest has no val split).
+    /// </summary>
+    public IReadOnlyList<SubgroupKey> MissingValidationSubgroups { get; }
 
     /// <summary>The subgroup report of the real training rows (defines bias-aligned subgroups).</summary>
     public SubgroupReport TrainingReport { get; }
@@ -83,11 +104,64 @@ public sealed class ExperimentRunner
         }
     }
 
+    /// <summary>
+    /// Trains and evaluates one cell (its strategy, method and seed set on <paramref name="options"/>),
+    /// measuring its cost (<see cref="ExperimentCost"/>: training time, synthetic images, peak working set).
+    /// With <paramref name="outputFolder"/>, writes there the cell's files (<see cref="CellFiles"/>): the model zip,
+    /// its training summary, its test evaluation and its training curves.
+    /// </summary>
+    public ExperimentResult RunCell(FfrTrainerOptions options, ExperimentCell cell, string? outputFolder)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cell);
+        options.Strategy = cell.Strategy;
+        options.Method = cell.Method;
+        options.Seed = cell.Seed;
+        using var memory = new PeakMemory();
+        (ExperimentResult result, FfrImageClassificationTransformer model, SubgroupEvaluation evaluation) = Run(options, cell.BiasRate, cell.Severity);
+        using (model)
+        {
+            if (outputFolder is not null)
+            {
+                ExperimentCellFiles files = CellFiles(outputFolder, cell);
+                _mlContext.Model.SaveAtomically(model, InputSchema, files.Model);
+                AtomicFile.WriteText(files.Summary, model.Summary.ToJson());
+                AtomicFile.WriteText(files.Evaluation, evaluation.ToJson());
+                Reports.Charts.TrainingCurves(model.Summary, files.TrainingChart);
+            }
+
+            return result with { Cost = new ExperimentCost(model.Summary.Seconds, model.Summary.SyntheticImages, memory.Bytes) };
+        }
+    }
+
+    /// <summary>Where <see cref="RunCell"/> writes a cell's files under <paramref name="outputFolder"/>.</summary>
+    public static ExperimentCellFiles CellFiles(string outputFolder, ExperimentCell cell)
+    {
+        ArgumentNullException.ThrowIfNull(outputFolder);
+        ArgumentNullException.ThrowIfNull(cell);
+        string name = string.Create(CultureInfo.InvariantCulture, $"{cell.Name}-seed{cell.Seed}");
+        string models = Path.Combine(outputFolder, "models");
+        return new ExperimentCellFiles(Path.Combine(models, name + ".zip"), Path.Combine(models, name + ".summary.json"), Path.Combine(models, name + ".test.json"),
+            Path.Combine(outputFolder, "charts", name + "-training.png"));
+    }
+
     /// <summary>Subgroup evaluation of any model (trained here, or loaded from a file) on the test split.</summary>
     public SubgroupEvaluation Evaluate(ITransformer model, DataSplit split = DataSplit.Test, int resamples = 1000)
     {
         IDataView data = _evaluationKey.Transform(_manifest.ToDataView(split, split == DataSplit.Train ? SampleSource.Real : null));
         return _mlContext.MulticlassClassification.EvaluateSubgroups(model.Transform(data), trainingReport: TrainingReport, resamples: resamples, seed: 0);
+    }
+
+    /// <summary>The rows of a split (real rows only for train) and what <paramref name="model"/> predicts for each, in manifest order.</summary>
+    public IReadOnlyList<(ImageRow Row, string Predicted)> Predict(ITransformer model, DataSplit split = DataSplit.Test)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        SampleSource? source = split == DataSplit.Train ? SampleSource.Real : null;
+        IReadOnlyList<ImageRow> rows = _manifest.Select(split, source);
+        IDataView scored = model.Transform(_evaluationKey.Transform(_manifest.ToDataView(split, source)));
+        IDataView text = _mlContext.Transforms.Conversion.MapKeyToValue("__Ffr.PredictedText", "PredictedLabel").Fit(scored).Transform(scored);
+        var predicted = text.GetColumn<ReadOnlyMemory<char>>("__Ffr.PredictedText").Select(v => v.ToString()).ToArray();
+        return rows.Select((r, i) => (r, predicted[i])).ToArray();
     }
 
     private sealed class LabelText

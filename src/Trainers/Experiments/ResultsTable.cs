@@ -15,6 +15,9 @@ public static class ResultsTable
 {
     private const string Header = "biasRate,severity,strategy,method,seed,worstGroupAccuracy,balancedAccuracy,accuracy,validationWorstGroupAccuracy,seconds";
 
+    /// <summary>The header with each cell's cost (<see cref="ExperimentCost"/>) after the results; files with the shorter header are read as before.</summary>
+    private const string CostHeader = Header + ",trainingSeconds,syntheticImages,peakMemoryBytes";
+
     /// <summary>
     /// Adds one result to a CSV file, writing the header first when the file is new. The file is
     /// replaced atomically (<see cref="AtomicFile"/>), so a kill or a full disk never leaves a torn
@@ -27,14 +30,20 @@ public static class ResultsTable
         string before = File.Exists(path) ? File.ReadAllText(path) : string.Empty;
         if (before.Length == 0)
         {
-            before = Header + "\n";
+            before = (result.Cost is null ? Header : CostHeader) + "\n";
         }
         else if (!before.EndsWith('\n'))
         {
             before += "\n";
         }
 
-        AtomicFile.WriteText(path, before + Line(result) + "\n");
+        bool withCost = before.StartsWith(CostHeader + "\n", StringComparison.Ordinal);
+        if (withCost && result.Cost is null)
+        {
+            throw new ArgumentException($"'{path}' records each cell's cost; this result has none.", nameof(result));
+        }
+
+        AtomicFile.WriteText(path, before + Line(result, withCost) + "\n");
     }
 
     /// <summary>Reads the results of a CSV file written by <see cref="Append"/>; an absent file has none.</summary>
@@ -54,12 +63,12 @@ public static class ResultsTable
             return results;
         }
 
-        if (lines[0] != Header)
+        if (lines[0] != Header && lines[0] != CostHeader)
         {
             throw new InvalidDataException($"'{path}' is not a results file: its header is '{Shorten(lines[0])}', expected '{Header}'. Use another --out folder or delete the file.");
         }
 
-        string[] columns = Header.Split(',');
+        string[] columns = lines[0].Split(',');
         for (int i = 1; i < lines.Length; i++)
         {
             if (lines[i].Length == 0)
@@ -75,7 +84,10 @@ public static class ResultsTable
 
             var field = new FieldReader(path, i + 1, columns, f);
             var cell = new ExperimentCell(field.Double(0, 0, 1), field.Int(1, 0), field.Name(2, Enum.GetValues<SyntheticStrategy>()), field.Name(3, Enum.GetValues<TrainingMethod>()), field.Int(4, int.MinValue));
-            results.Add(new ExperimentResult(cell, field.Double(5, 0, 1), field.Double(6, 0, 1), field.Double(7, 0, 1), field.Double(8, 0, 1), field.Double(9, 0, double.MaxValue)));
+            results.Add(new ExperimentResult(cell, field.Double(5, 0, 1), field.Double(6, 0, 1), field.Double(7, 0, 1), field.Double(8, 0, 1), field.Double(9, 0, double.MaxValue))
+            {
+                Cost = columns.Length > 10 ? new ExperimentCost(field.Double(10, 0, double.MaxValue), field.Long(11), field.Long(12)) : null,
+            });
         }
 
         return results;
@@ -93,6 +105,11 @@ public static class ResultsTable
                 ? value
                 : throw Bad(index, max == double.MaxValue ? $"a number of at least {min}" : $"a number from {min} to {max}");
         }
+
+        public long Long(int index) =>
+            long.TryParse(fields[index], NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value >= 0
+                ? value
+                : throw Bad(index, "a whole number of at least 0");
 
         public int Int(int index, int min) =>
             int.TryParse(fields[index], NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min
@@ -178,20 +195,31 @@ public static class ResultsTable
         var files = new List<string>();
         foreach (IGrouping<(double BiasRate, int Severity), ExperimentResult> setting in Settings(results))
         {
-            TrainingMethod[] methods = setting.Select(r => r.Cell.Method).Distinct().Order().ToArray();
-            SyntheticStrategy[] strategies = setting.Select(r => r.Cell.Strategy).Distinct().Order().ToArray();
-            var series = strategies.Select(s => (ExperimentCell.StrategyName(s), (IReadOnlyList<(double, double)>)methods.Select(m =>
-            {
-                double[] v = setting.Where(r => r.Cell.Strategy == s && r.Cell.Method == m).Select(r => r.WorstGroupAccuracy).ToArray();
-                return v.Length == 0 ? (double.NaN, double.NaN) : OverSeeds(v);
-            }).ToArray())).ToArray();
             string path = Path.Combine(folder, ChartFileName(setting.Key.BiasRate, setting.Key.Severity));
             string title = string.Create(CultureInfo.InvariantCulture, $"Test worst-group accuracy, bias rate {setting.Key.BiasRate}, signature severity {setting.Key.Severity} (mean ± sd over seeds)");
-            Reports.Charts.GroupedBars(title, methods.Select(ExperimentCell.MethodName).ToArray(), series, path);
+            WriteChart(setting, title, path);
             files.Add(path);
         }
 
         return files;
+    }
+
+    /// <summary>
+    /// One chart of <paramref name="results"/>: mean worst-group accuracy with a standard-deviation
+    /// whisker, one group of bars per method, one bar per strategy.
+    /// </summary>
+    public static void WriteChart(IEnumerable<ExperimentResult> results, string title, string path)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ExperimentResult[] cells = results.ToArray();
+        TrainingMethod[] methods = cells.Select(r => r.Cell.Method).Distinct().Order().ToArray();
+        SyntheticStrategy[] strategies = cells.Select(r => r.Cell.Strategy).Distinct().Order().ToArray();
+        var series = strategies.Select(s => (ExperimentCell.StrategyName(s), (IReadOnlyList<(double, double)>)methods.Select(m =>
+        {
+            double[] v = cells.Where(r => r.Cell.Strategy == s && r.Cell.Method == m).Select(r => r.WorstGroupAccuracy).ToArray();
+            return v.Length == 0 ? (double.NaN, double.NaN) : OverSeeds(v);
+        }).ToArray())).ToArray();
+        Reports.Charts.GroupedBars(title, methods.Select(ExperimentCell.MethodName).ToArray(), series, path);
     }
 
     private static IEnumerable<IGrouping<(double BiasRate, int Severity), ExperimentResult>> Settings(IEnumerable<ExperimentResult> results) =>
@@ -270,9 +298,17 @@ public static class ResultsTable
     }
 
     /// <summary>Mean and sample standard deviation over seeds; 0 for one seed.</summary>
-    private static (double Mean, double Std) OverSeeds(double[] values) => (values.Mean(), values.Length > 1 ? values.StandardDeviation() : 0);
+    public static (double Mean, double Std) OverSeeds(double[] values) => (values.Mean(), values.Length > 1 ? values.StandardDeviation() : 0);
 
-    private static string Line(ExperimentResult r) => string.Join(',',
+    private static string Line(ExperimentResult r, bool withCost) => string.Join(',', Fields(r).Concat(withCost ? CostFields(r.Cost!) : Array.Empty<string>()));
+
+    private static IEnumerable<string> CostFields(ExperimentCost c) => new[]
+    {
+        c.TrainingSeconds.ToString("0.0", CultureInfo.InvariantCulture), c.SyntheticImages.ToString(CultureInfo.InvariantCulture), c.PeakMemoryBytes.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static IEnumerable<string> Fields(ExperimentResult r) => new[]
+    {
         r.Cell.BiasRate.ToString("R", CultureInfo.InvariantCulture),
         r.Cell.Severity.ToString(CultureInfo.InvariantCulture),
         r.Cell.Strategy.ToString().ToLowerInvariant(),
@@ -282,5 +318,6 @@ public static class ResultsTable
         r.BalancedAccuracy.ToString("R", CultureInfo.InvariantCulture),
         r.Accuracy.ToString("R", CultureInfo.InvariantCulture),
         r.ValidationWorstGroupAccuracy.ToString("R", CultureInfo.InvariantCulture),
-        r.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
+        r.Seconds.ToString("0.0", CultureInfo.InvariantCulture),
+    };
 }

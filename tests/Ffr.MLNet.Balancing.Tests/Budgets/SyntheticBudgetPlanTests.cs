@@ -154,4 +154,21 @@ public sealed class SyntheticBudgetPlanTests
             Assert.True(Math.Abs(plan.TotalPlanned - usb) * 2 <= groups, $"{strategy}: {plan.TotalPlanned} vs USB {usb} over {groups} subgroups");
         }
     }
+
+    [Fact]
+    public void CreateForEachStrategy_ShortPool_GivesUsbAsbFfrWithTheirShortfallsInsteadOfThrowing()
+    {
+        SubgroupReport pool = _ml.Data.AnalyzeSubgroups(TestData.FromCounts(_ml, new Dictionary<(string, string), int>
+        {
+            [("a", "x")] = 100, [("a", "y")] = 50, [("b", "x")] = 100, [("b", "y")] = 10,
+        }));
+
+        IReadOnlyList<SyntheticBudgetPlan> plans = SyntheticBudgetPlan.CreateForEachStrategy(Biased(), pool, imagesPerSubgroup: 20);
+        Assert.Equal(new[] { SyntheticStrategy.Usb, SyntheticStrategy.Asb, SyntheticStrategy.Ffr }, plans.Select(p => p.Strategy));
+        Assert.Equal(new long[] { 30, 35 }, plans[0].Shortfalls.Select(s => s.Missing));
+        Assert.Null(plans[0].ImagesPerSubgroup); // USB never takes a per-subgroup budget
+        Assert.Equal(20, plans[1].ImagesPerSubgroup);
+        Assert.Equal(new long[] { 10 }, plans[2].Shortfalls.Select(s => s.Missing)); // b|y: 10 available, 20 needed
+        Assert.Equal(SyntheticBudgetPlan.Create(Biased(), SyntheticStrategy.Usb, new SyntheticBudgetOptions { Pool = pool, AllowShortfall = true }).ToJson(), plans[0].ToJson());
+    }
 }

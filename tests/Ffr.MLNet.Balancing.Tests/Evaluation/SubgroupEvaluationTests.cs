@@ -89,4 +89,29 @@ public sealed class SubgroupEvaluationTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.EvaluateSubgroups(data));
         Assert.StartsWith("Could not find predicted label column 'PredictedLabel'", ex.Message);
     }
+
+    [Fact]
+    public void FromJson_ToJsonOfAnEvaluationWithAReport_GivesTheSameTableAndFigures()
+    {
+        var ml = new MLContext(seed: 0);
+        var report = ml.Data.AnalyzeSubgroups(TestData.Biased(ml));
+        var labels = new[] { "a", "a", "a", "b", "b", "b", "a" };
+        var attributes = new[] { "x", "y", "y", "x", "y", "y", "x" };
+        var predicted = new[] { "a", "b", "a", "a", "b", "b", "a" };
+        SubgroupEvaluation original = SubgroupEvaluation.Compute(labels, attributes, predicted, report, resamples: 100, seed: 2);
+
+        SubgroupEvaluation read = SubgroupEvaluation.FromJson(original.ToJson());
+
+        Assert.Equal(original.ToTable(), read.ToTable());
+        Assert.Equal(original.ToJson(), read.ToJson());
+        Assert.Equal(original.BiasConflictingAccuracy, read.BiasConflictingAccuracy);
+        Assert.Equal(original.WorstGroupInterval, read.WorstGroupInterval);
+    }
+
+    [Fact]
+    public void FromJson_NotAnEvaluation_ThrowsInvalidData()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => SubgroupEvaluation.FromJson("{\"worstGroupAccuracy\": 0.5}"));
+        Assert.StartsWith("The text is not a subgroup evaluation written by ToJson:", ex.Message);
+    }
 }

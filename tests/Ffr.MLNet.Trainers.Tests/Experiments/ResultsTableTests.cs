@@ -172,4 +172,32 @@ public sealed class ResultsTableTests : IDisposable
         var ex = Assert.Throws<InvalidDataException>(() => ResultsTable.Read(path));
         Assert.StartsWith($"'{path}' is not a results file: its header is 'a,b'", ex.Message);
     }
+
+    [Fact]
+    public void Append_ResultsWithCost_WritesTheCostColumnsAndReadsThemBack()
+    {
+        string path = Path.Combine(_dir, "results.csv");
+        var cell = new ExperimentCell(0.95, 0, SyntheticStrategy.Ffr, TrainingMethod.GroupDro, 2);
+        var result = new ExperimentResult(cell, 0.5, 0.75, 0.8, 0.625, 12.5) { Cost = new ExperimentCost(11.5, 4096, 123456789) };
+        ResultsTable.Append(path, result);
+
+        Assert.Equal(
+            "biasRate,severity,strategy,method,seed,worstGroupAccuracy,balancedAccuracy,accuracy,validationWorstGroupAccuracy,seconds,trainingSeconds,syntheticImages,peakMemoryBytes\n"
+            + "0.95,0,ffr,groupdro,2,0.5,0.75,0.8,0.625,12.5,11.5,4096,123456789\n",
+            File.ReadAllText(path));
+        Assert.Equal(new[] { result }, ResultsTable.Read(path));
+        var ex = Assert.Throws<ArgumentException>(() => ResultsTable.Append(path, result with { Cost = null }));
+        Assert.StartsWith($"'{path}' records each cell's cost; this result has none.", ex.Message);
+    }
+
+    [Fact]
+    public void Append_ToAFileWithoutCostColumns_KeepsItsShape()
+    {
+        string path = Path.Combine(_dir, "results.csv");
+        File.WriteAllText(path, Csv);
+        var cell = new ExperimentCell(0.95, 3, SyntheticStrategy.Asb, TrainingMethod.Erm, 0);
+        ResultsTable.Append(path, new ExperimentResult(cell, 0.5, 0.75, 0.8, 0.625, 12.5) { Cost = new ExperimentCost(11.5, 4096, 1) });
+        Assert.EndsWith("\n0.95,3,asb,erm,0,0.5,0.75,0.8,0.625,12.5\n", File.ReadAllText(path));
+        Assert.All(ResultsTable.Read(path), r => Assert.Null(r.Cost));
+    }
 }

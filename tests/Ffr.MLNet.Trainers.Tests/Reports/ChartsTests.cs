@@ -117,4 +117,40 @@ public sealed class ChartsTests : IDisposable
         var ex = Assert.Throws<ArgumentException>(() => Charts.SubgroupAccuracy(Array.Empty<(string, SubgroupEvaluation)>(), Path.Combine(_dir, "x.png")));
         Assert.StartsWith("At least one model's evaluation is needed.", ex.Message);
     }
+
+    [Fact]
+    public void BiasPicture_RealPoolAndBudgets_DrawsOneGroupPerSubgroup()
+    {
+        var ml = new Microsoft.ML.MLContext(seed: 0);
+        Subgroups.SubgroupReport Report(params (string Label, string Attribute, int Count)[] counts) => ml.Data.AnalyzeSubgroups(ml.Data.LoadFromEnumerable(
+            counts.SelectMany(c => Enumerable.Repeat(new LabelledRow { Label = c.Label, Attribute = c.Attribute }, c.Count)).ToList()));
+        var real = Report(("cat", "indoor", 900), ("cat", "outdoor", 12), ("dog", "indoor", 20), ("dog", "outdoor", 700));
+        var pool = Report(("cat", "indoor", 50), ("cat", "outdoor", 800), ("dog", "indoor", 600), ("dog", "outdoor", 50));
+        string path = Path.Combine(_dir, "bias.png");
+
+        Charts.BiasPicture(real, pool, Budgets.SyntheticBudgetPlan.CreateForEachStrategy(real, pool), path);
+
+        AssertDrawn(path, 900, 560); // 4 subgroups x 5 bars fit the narrowest width
+        string wide = Path.Combine(_dir, "wide.png");
+        var many = Report(Enumerable.Range(0, 12).SelectMany(l => new[] { ($"l{l}", "a", 100), ($"l{l}", "b", 3) }).ToArray());
+        Charts.BiasPicture(many, null, Array.Empty<Budgets.SyntheticBudgetPlan>(), wide);
+        Assert.Equal(90 + 250 + 24 * (16 + 24), RgbImage.Load(wide).Width);
+    }
+
+    [Fact]
+    public void ImageGrid_RowOfTheWrongLength_Throws()
+    {
+        var image = new RgbImage(4, 4);
+        var ex = Assert.Throws<ArgumentException>(() => Charts.ImageGrid("t", new[] { "a", "b" }, new[] { ((IReadOnlyList<RgbImage>)new[] { image }, (IReadOnlyList<string>)new[] { "x" }) }, Path.Combine(_dir, "g.png")));
+        Assert.StartsWith("A row has 1 images and 1 captions for 2 columns.", ex.Message);
+        Charts.ImageGrid("t", new[] { "a" }, new[] { ((IReadOnlyList<RgbImage>)new[] { image }, (IReadOnlyList<string>)new[] { "x\ny" }) }, Path.Combine(_dir, "g.png"), cellSize: 40);
+        Assert.Equal((12 + 200 + 12, 56 + 40 + 34 + 12 + 12), (RgbImage.Load(Path.Combine(_dir, "g.png")).Width, RgbImage.Load(Path.Combine(_dir, "g.png")).Height));
+    }
+
+    private sealed class LabelledRow
+    {
+        public string Label { get; set; } = string.Empty;
+
+        public string Attribute { get; set; } = string.Empty;
+    }
 }
