@@ -17,7 +17,7 @@ namespace Ffr.MLNet.Benchmarks.Trainers;
 /// included), which should not grow with the validation set: validation images are read in batches
 /// and only their features are kept.
 /// </summary>
-[InProcessJob(RunStrategy.Monitoring, warmupCount: 0, iterationCount: 2)]
+[InProcessJob(RunStrategy.Monitoring, warmupCount: 0, iterationCount: 1)]
 [Config(typeof(Columns))]
 public class FrozenBackboneRunBenchmarks
 {

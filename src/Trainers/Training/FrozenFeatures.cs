@@ -93,6 +93,9 @@ internal sealed class FrozenFeatures
             Computed += missing.Count;
         }
 
-        return tensor(values, new long[] { rows.Count, size }).to(_device);
+        using (NewDisposeScope())
+        {
+            return tensor(values, new long[] { rows.Count, size }).to(_device).MoveToOuterDisposeScope();
+        }
     }
 }

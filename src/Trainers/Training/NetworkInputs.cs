@@ -76,9 +76,12 @@ internal abstract class NetworkInputs : IDisposable
         {
             foreach ((Tensor x, int[] _) in inputs.ReadAll(cancellationToken))
             {
+                // A scope per batch: the device copy of x (a new handle on the same storage when the device
+                // is the CPU) would otherwise keep every batch's images alive until the end.
                 using (x)
+                using (NewDisposeScope())
                 {
-                    parts.Add(network.Features(x.to(device)));
+                    parts.Add(network.Features(x.to(device)).MoveToOuterDisposeScope());
                 }
 
                 onBatch?.Invoke(parts.Count, inputs.BatchesPerEpoch);

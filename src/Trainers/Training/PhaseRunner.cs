@@ -91,7 +91,10 @@ internal sealed class PhaseRunner
             state.SinceBest = resume.SinceBest;
             if (resume.GroupWeights.Length == plan.Data.GroupCount)
             {
-                groupWeights.copy_(tensor(resume.GroupWeights.Select(q => (float)q).ToArray()).to(_device));
+                using (NewDisposeScope())
+                {
+                    groupWeights.copy_(tensor(resume.GroupWeights.Select(q => (float)q).ToArray()).to(_device));
+                }
             }
 
             _log.Info(MessageSensitivity.None, $"Resuming {plan.Name} after epoch {state.EpochsDone} from {Checkpoint.PathIn(directory)}.");
