@@ -248,4 +248,14 @@ public sealed class CliTests
 
         Assert.Contains("Commands:", Ffr.Run("--help").Output);
     }
+
+    [Fact]
+    public void Version_PrintsThePackageVersion()
+    {
+        var (exit, output, _) = Ffr.Run("--version");
+        Assert.Equal(0, exit);
+        string expected = typeof(Ffr.MLNet.Cli.CliApp).Assembly.GetName().Version!.ToString(3);
+        Assert.Equal(expected, output.Trim());
+        Assert.Matches(@"^\d+\.\d+\.\d+$", output.Trim());
+    }
 }
