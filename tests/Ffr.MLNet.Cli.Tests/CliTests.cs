@@ -254,8 +254,11 @@ public sealed class CliTests
     {
         var (exit, output, _) = Ffr.Run("--version");
         Assert.Equal(0, exit);
-        string expected = typeof(Ffr.MLNet.Cli.CliApp).Assembly.GetName().Version!.ToString(3);
-        Assert.Equal(expected, output.Trim());
-        Assert.Matches(@"^\d+\.\d+\.\d+$", output.Trim());
+        // The package version (VersionPrefix in Directory.Build.props, plus any VersionSuffix), without the commit after '+'.
+        string informational = typeof(CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+        Assert.Equal(informational.Split('+')[0], output.Trim());
+        Assert.StartsWith(typeof(CliApp).Assembly.GetName().Version!.ToString(3), output.Trim());
+        Assert.DoesNotContain("+", output);
     }
 }
