@@ -10,7 +10,7 @@ public sealed class OutsideConsumerCollection
 }
 
 /// <summary>
-/// THE SLOWEST TEST (about 6 minutes on 2 cores): runs build/outside-consumer.sh, which packs the libraries and the
+/// THE SLOWEST TEST (about 3 minutes on 2 cores; 2 minutes alone): runs build/outside-consumer.sh, which packs the libraries and the
 /// tool into a folder feed, builds and runs an application outside the repository against those packages (one-chain
 /// FFR fit, save, load in a fresh process, predict), checks the unsupported-platform message, and installs and runs
 /// the ffr tool from the feed. It runs alone (its own collection) so that its pack and build do not compete with
