@@ -40,7 +40,7 @@ public class ScoringBenchmarks
     {
         public float[] Score { get; set; } = Array.Empty<float>();
 
-        public uint PredictedLabel { get; set; }
+        public string PredictedLabel { get; set; } = string.Empty;
     }
 
     [GlobalSetup]

@@ -73,6 +73,12 @@ internal static class CliApp
             return args.Length == 0 ? UserError : 0;
         }
 
+        if (args[0] is "--version")
+        {
+            context.Out.WriteLine(Version);
+            return 0;
+        }
+
         Command? command = Commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
         {
@@ -125,11 +131,16 @@ internal static class CliApp
         }
     }
 
+    /// <summary>The tool's version: the package version set once in Directory.Build.props, without the build metadata after '+'.</summary>
+    public static string Version { get; } =
+        (typeof(CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown").Split('+')[0];
+
     public static string Usage() => string.Join(Environment.NewLine, new[]
     {
         "ffr: From Fake to Real for ML.NET. Measure subgroup bias, plan synthetic images, train with FFR or a baseline, evaluate by worst-group accuracy.",
         string.Empty,
-        "Usage: ffr <command> [options]      ffr <command> --help",
+        "Usage: ffr <command> [options]      ffr <command> --help      ffr --version",
         string.Empty,
         "Commands:",
     }.Concat(Commands.Select(c => "  " + c.Name.PadRight(16) + c.Summary)));

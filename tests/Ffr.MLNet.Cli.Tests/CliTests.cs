@@ -249,4 +249,17 @@ public sealed class CliTests
 
         Assert.Contains("Commands:", Ffr.Run("--help").Output);
     }
+
+    [Fact]
+    public void Version_PrintsThePackageVersion()
+    {
+        var (exit, output, _) = Ffr.Run("--version");
+        Assert.Equal(0, exit);
+        // The package version (VersionPrefix in Directory.Build.props, plus any VersionSuffix), without the commit after '+'.
+        string informational = typeof(CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+        Assert.Equal(informational.Split('+')[0], output.Trim());
+        Assert.StartsWith(typeof(CliApp).Assembly.GetName().Version!.ToString(3), output.Trim());
+        Assert.DoesNotContain("+", output);
+    }
 }

@@ -27,8 +27,10 @@ namespace Ffr.MLNet.Training;
 /// <item><term>Attribute (input)</term><description>Key with key values, Text, Boolean or integer: the spurious attribute. Needed in every dataset.</description></item>
 /// <item><term>ImagePath (input)</term><description>Text (an image file path) or a Single vector of 3 x S x S planar RGB values in 0..255 (ImageAnalytics' ExtractPixels with its defaults).</description></item>
 /// <item><term>Source (input, optional)</term><description>Text, real or synthetic; without it the training data is real and the pool synthetic.</description></item>
+/// <item><term>Split (input, one-view form)</term><description>Text, train, val or test: when the trainer is made without explicit validation data, Fit takes one IDataView and reads the real training rows (real, train), the synthetic pool (synthetic, train) and the validation rows (val) from it, ignoring test rows, so that every earlier transform of an EstimatorChain applies to all of them.</description></item>
 /// <item><term>Score (output)</term><description>Vector of Single: class probabilities, in key order.</description></item>
-/// <item><term>PredictedLabel (output)</term><description>Key with the label's key values: the most probable class.</description></item>
+/// <item><term>PredictedLabel (output)</term><description>Text: the most probable class, as the label's original value (as a Model Builder image-classification model gives it).</description></item>
+/// <item><term>PredictedLabelKey (output)</term><description>Key with the label's key values: the same class, for <c>MulticlassClassification.Evaluate(..., predictedLabelColumnName: "PredictedLabelKey")</c>.</description></item>
 /// </list>
 /// </remarks>
 public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassificationTransformer>
@@ -37,15 +39,24 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
     private readonly MLContext _mlContext;
     private readonly FfrTrainerOptions _options;
     private readonly IDataView? _syntheticPool;
-    private readonly IDataView _validationData;
+    private readonly IDataView? _validationData;
 
-    internal FfrImageClassificationTrainer(MLContextSettings context, IDataView? syntheticPool, IDataView validationData, FfrTrainerOptions options)
+    /// <summary>
+    /// The trainer; with <paramref name="validationData"/> null it is the one-view form: Fit's input holds the training rows,
+    /// the pool and the validation rows, told apart by the Source and Split columns.
+    /// </summary>
+    internal FfrImageClassificationTrainer(MLContextSettings context, IDataView? syntheticPool, IDataView? validationData, FfrTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(validationData);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (options.Strategy != SyntheticStrategy.None && syntheticPool is null)
+        if (validationData is null && syntheticPool is not null)
+        {
+            throw new ArgumentException(
+                "A synthetic pool was given without validation data. Pass both (Trainers.Ffr(syntheticPool, validationData, ...)), or neither and give Fit one IDataView whose Source and Split columns tell the pool and the validation rows apart.", nameof(validationData));
+        }
+
+        if (validationData is not null && options.Strategy != SyntheticStrategy.None && syntheticPool is null)
         {
             throw new ArgumentException($"Strategy {options.Strategy} needs a synthetic pool, and none was given. Pass the synthetic images, or use strategy None.", nameof(syntheticPool));
         }
@@ -60,7 +71,7 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         _validationData = validationData;
     }
 
-    /// <summary>The input shape plus Score (vector of Single) and PredictedLabel (key with the label's key values).</summary>
+    /// <summary>The input shape plus Score (vector of Single), PredictedLabel (text) and PredictedLabelKey (key with the label's key values).</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
@@ -75,6 +86,19 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         }
 
         Subgroups.SubgroupColumns.Check(inputSchema, "attribute", _options.AttributeColumnName);
+        if (_validationData is null)
+        {
+            if (!Subgroups.SubgroupColumns.TryFind(inputSchema, _options.SplitColumnName, out SchemaShape.Column split))
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), TrainingInputs.NoSplitMessage(_options.SplitColumnName, $"has no column '{_options.SplitColumnName}'"));
+            }
+
+            if (split.Kind != SchemaShape.Column.VectorKind.Scalar || split.ItemType is not Microsoft.ML.Data.TextDataViewType)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), TrainingInputs.NoSplitMessage(_options.SplitColumnName, $"has a column '{_options.SplitColumnName}' of type {split.ItemType}, not Text"));
+            }
+        }
+
         if (!Subgroups.SubgroupColumns.TryFind(inputSchema, _options.ImageColumnName, out SchemaShape.Column image))
         {
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Could not find image column '{_options.ImageColumnName}'");
@@ -93,7 +117,10 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         return ScoringPipeline.OutputShape(ScoringContext(temp), inputSchema, _options.ImageColumnName, isPath, _options.ImageSize ?? FfrTrainerDefaults.ImageSize);
     }
 
-    /// <summary>Trains on <paramref name="input"/> (the real training data).</summary>
+    /// <summary>
+    /// Trains on <paramref name="input"/>: the real training data, or, in the one-view form (no explicit validation data),
+    /// the training rows, the synthetic pool and the validation rows together, told apart by Source and Split.
+    /// </summary>
     public FfrImageClassificationTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -114,15 +141,9 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         }
 
         bool isPath = TrainingInputs.IsPathColumn(input.Schema, o.ImageColumnName, "training data");
-        List<LabelledImage> real = TrainingInputs.Read(_mlContext, input, o, labels, "training data", SampleSource.Real, DataSplit.Train);
-        List<LabelledImage> validation = TrainingInputs.Read(_mlContext, _validationData, o, labels, "validation data", SampleSource.Real, DataSplit.Val);
-        List<LabelledImage>? pool = _syntheticPool is null || o.Strategy == SyntheticStrategy.None
-            ? null
-            : TrainingInputs.Read(_mlContext, _syntheticPool, o, labels, "synthetic pool", SampleSource.Synthetic, DataSplit.Train);
-        if (isPath != TrainingInputs.IsPathColumn(_validationData.Schema, o.ImageColumnName, "validation data"))
-        {
-            throw new ArgumentException($"The image column '{o.ImageColumnName}' holds paths in one dataset and pixels in another; use the same kind everywhere.");
-        }
+        (List<LabelledImage> real, List<LabelledImage> validation, List<LabelledImage>? pool) = _validationData is null
+            ? ReadOneView(input, labels)
+            : ReadSeparate(input, _validationData, labels, isPath);
 
         string[] attributes = real.Concat(validation).Select(r => r.Row.Attribute).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var attributeIndex = attributes.Select((a, i) => (a, i)).ToDictionary(p => p.a, p => p.i, StringComparer.Ordinal);
@@ -236,6 +257,52 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         {
             cached.ForEach(c => c.Dispose());
         }
+    }
+
+    /// <summary>The one-view form: one read of <paramref name="input"/>, split into real training rows, validation rows and the pool by Source and Split.</summary>
+    private (List<LabelledImage> Real, List<LabelledImage> Validation, List<LabelledImage>? Pool) ReadOneView(IDataView input, string[] labels)
+    {
+        FfrTrainerOptions o = _options;
+        TrainingInputs.SplitColumn(input.Schema, o.SplitColumnName);
+        List<LabelledImage> rows = TrainingInputs.Read(_mlContext, input, o, labels, "training data", SampleSource.Real, DataSplit.Train, bySplitColumn: true);
+        List<LabelledImage> real = rows.Where(r => r.Row.Split == DataSplit.Train && r.Row.Source == SampleSource.Real).ToList();
+        List<LabelledImage> validation = rows.Where(r => r.Row.Split == DataSplit.Val).ToList();
+        List<LabelledImage> pool = rows.Where(r => r.Row.Source == SampleSource.Synthetic).ToList();
+        if (real.Count == 0)
+        {
+            throw new ArgumentException($"The training data has no real training rows ({o.SourceColumnName} real, {o.SplitColumnName} train); the real images are what the model is fine-tuned and checked on.", "input");
+        }
+
+        if (validation.Count == 0)
+        {
+            throw new ArgumentException(
+                $"The training data has no validation rows ({o.SplitColumnName} val). Model selection by worst-group accuracy needs real validation images of every subgroup: mark some rows val, or pass validation data explicitly with Trainers.Ffr(syntheticPool, validationData, ...).", "input");
+        }
+
+        if (o.Strategy != SyntheticStrategy.None && pool.Count == 0)
+        {
+            throw new ArgumentException(
+                $"Strategy {o.Strategy} needs a synthetic pool, and the training data has no synthetic rows ({o.SourceColumnName} synthetic, {o.SplitColumnName} train). Add the pool's rows (ImageManifest.WithSyntheticPool), or use strategy None.", "input");
+        }
+
+        return (real, validation, o.Strategy == SyntheticStrategy.None ? null : pool);
+    }
+
+    /// <summary>Today's form: the real training data in Fit's input, the pool and the validation data given to the trainer.</summary>
+    private (List<LabelledImage> Real, List<LabelledImage> Validation, List<LabelledImage>? Pool) ReadSeparate(IDataView input, IDataView validationData, string[] labels, bool isPath)
+    {
+        FfrTrainerOptions o = _options;
+        List<LabelledImage> real = TrainingInputs.Read(_mlContext, input, o, labels, "training data", SampleSource.Real, DataSplit.Train);
+        List<LabelledImage> validation = TrainingInputs.Read(_mlContext, validationData, o, labels, "validation data", SampleSource.Real, DataSplit.Val);
+        List<LabelledImage>? pool = _syntheticPool is null || o.Strategy == SyntheticStrategy.None
+            ? null
+            : TrainingInputs.Read(_mlContext, _syntheticPool, o, labels, "synthetic pool", SampleSource.Synthetic, DataSplit.Train);
+        if (isPath != TrainingInputs.IsPathColumn(validationData.Schema, o.ImageColumnName, "validation data"))
+        {
+            throw new ArgumentException($"The image column '{o.ImageColumnName}' holds paths in one dataset and pixels in another; use the same kind everywhere.");
+        }
+
+        return (real, validation, pool);
     }
 
     /// <summary>

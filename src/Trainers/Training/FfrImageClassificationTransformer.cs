@@ -7,8 +7,10 @@ using Microsoft.ML.Data;
 namespace Ffr.MLNet.Training;
 
 /// <summary>
-/// A trained image classifier: adds <c>Score</c> (class probabilities) and <c>PredictedLabel</c>
-/// (a key with the label's key values), ready for <c>mlContext.MulticlassClassification.Evaluate</c>.
+/// A trained image classifier: adds <c>Score</c> (class probabilities), <c>PredictedLabel</c> (the
+/// label's original value, text, as a Model Builder image-classification model gives it, so a consumer
+/// needs no key decoding) and <c>PredictedLabelKey</c> (the same class as a key with the label's key
+/// values, for <c>mlContext.MulticlassClassification.Evaluate(scored, predictedLabelColumnName: "PredictedLabelKey")</c>).
 /// It scores through a chain of ML.NET's own transformers (the network runs in OnnxTransformer from
 /// embedded ONNX bytes) and saves as that chain, so <c>mlContext.Model.Save</c> writes a standard
 /// model that a fresh MLContext loads with no code of ours. It also keeps the TorchSharp network
@@ -33,6 +35,12 @@ public sealed class FfrImageClassificationTransformer : ITransformer, IDisposabl
         Mean = mean;
         Std = std;
     }
+
+    /// <summary>The output column with the predicted class as text: "PredictedLabel", as in Model Builder's models.</summary>
+    public const string PredictedLabelColumnName = "PredictedLabel";
+
+    /// <summary>The output column with the predicted class as a key (the label's key values): "PredictedLabelKey"; name it in <c>MulticlassClassification.Evaluate</c>.</summary>
+    public const string PredictedLabelKeyColumnName = "PredictedLabelKey";
 
     /// <summary>Per phase and epoch: loss, validation metrics, the kept epoch, wall time.</summary>
     public TrainingSummary Summary { get; }

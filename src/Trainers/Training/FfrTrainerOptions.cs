@@ -25,6 +25,22 @@ public sealed class FfrTrainerOptions
     /// <value>The default value is "ImagePath".</value>
     public string ImageColumnName { get; set; } = FfrTrainerDefaults.ImageColumnName;
 
+    /// <summary>
+    /// The optional text column telling real rows from synthetic ones (<c>real</c> or <c>synthetic</c>; empty is the
+    /// dataset's default). In the one-view form of the trainer (no explicit pool and validation data) the rows with
+    /// <c>synthetic</c> are the synthetic pool.
+    /// </summary>
+    /// <value>The default value is "Source", the manifest's column.</value>
+    public string SourceColumnName { get; set; } = FfrTrainerDefaults.SourceColumnName;
+
+    /// <summary>
+    /// The text column telling training, validation and test rows apart (<c>train</c>, <c>val</c>, <c>test</c>), read when
+    /// the trainer is given no explicit validation data: Fit then takes one IDataView holding the real training rows, the
+    /// synthetic pool (Split <c>train</c>) and the validation rows, and ignores the test rows.
+    /// </summary>
+    /// <value>The default value is "Split", the manifest's column.</value>
+    public string SplitColumnName { get; set; } = FfrTrainerDefaults.SplitColumnName;
+
     /// <summary>How synthetic images are used: None, USB, ASB or FFR.</summary>
     /// <value>The default value is <see cref="SyntheticStrategy.Ffr"/>.</value>
     public SyntheticStrategy Strategy { get; set; } = SyntheticStrategy.Ffr;
@@ -150,6 +166,8 @@ public sealed class FfrTrainerOptions
         Pretraining.Validate("Pretraining");
         FineTuning.Validate("FineTuning");
         Training.Validate("Training");
+        ArgumentException.ThrowIfNullOrWhiteSpace(SourceColumnName, nameof(SourceColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(SplitColumnName, nameof(SplitColumnName));
         if (ImageSize is < MinImageSize or > MaxImageSize)
         {
             throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, $"ImageSize must be from {MinImageSize} to {MaxImageSize} pixels, or null to keep the images' size.");
@@ -205,6 +223,8 @@ internal static class FfrTrainerDefaults
     public const string LabelColumnName = "Label";
     public const string AttributeColumnName = "Attribute";
     public const string ImageColumnName = "ImagePath";
+    public const string SourceColumnName = "Source";
+    public const string SplitColumnName = "Split";
     public const int ImageSize = 32;
     public const int Epochs = 4;
     public const int FineTuningEpochs = 2;

@@ -10,19 +10,19 @@ namespace Ffr.MLNet.Training;
 public static class ModelFile
 {
     /// <summary>
-    /// The class labels a classifier predicts, in key order: the key values of its <c>PredictedLabel</c>
+    /// The class labels a classifier predicts, in key order: the key values of its <c>PredictedLabelKey</c>
     /// output for <paramref name="inputSchema"/> (the schema saved with the model).
     /// </summary>
-    /// <exception cref="InvalidDataException">The model has no <c>PredictedLabel</c> key column with text key values.</exception>
+    /// <exception cref="InvalidDataException">The model has no <c>PredictedLabelKey</c> key column with text key values.</exception>
     public static IReadOnlyList<string> Labels(ITransformer model, DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputSchema);
         DataViewSchema output = model.GetOutputSchema(inputSchema);
-        DataViewSchema.Column? predicted = output.GetColumnOrNull("PredictedLabel");
+        DataViewSchema.Column? predicted = output.GetColumnOrNull(FfrImageClassificationTransformer.PredictedLabelKeyColumnName);
         if (predicted is not { Type: KeyDataViewType } column || !column.HasKeyValues())
         {
-            throw new InvalidDataException("The model has no PredictedLabel key column with label names; pass a classifier trained by 'ffr train' or the Ffr trainer.");
+            throw new InvalidDataException($"The model has no {FfrImageClassificationTransformer.PredictedLabelKeyColumnName} key column with label names; pass a classifier trained by 'ffr train' or the Ffr trainer.");
         }
 
         VBuffer<ReadOnlyMemory<char>> names = default;

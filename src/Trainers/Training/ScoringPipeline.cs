@@ -12,14 +12,17 @@ namespace Ffr.MLNet.Training;
 /// OnnxTransformer: [LoadImages, ResizeImages (Fill), ExtractPixels (planar RGB, 0..255)] for an
 /// image-path column, or the pixel vector as it is; ApplyOnnxModel (network + normalisation,
 /// embedded bytes) giving <c>Score</c> and the arg-max index; Hash (combine) of the index to a
-/// scalar key, MapValue to the label text and MapValueToKey with the label's key values giving
-/// <c>PredictedLabel</c>; and the temporary columns dropped.
+/// scalar key, MapValue to the label text giving <c>PredictedLabel</c> (the label's original value, as
+/// a Model Builder image-classification model gives it), MapValueToKey with the label's key values
+/// giving <c>PredictedLabelKey</c> (what <c>MulticlassClassification.Evaluate</c> reads); and the
+/// temporary columns dropped.
 /// </summary>
 internal static class ScoringPipeline
 {
     private const string Image = "Ffr.Image";
     private const string IndexKey = "Ffr.PredictedIndexKey";
-    private const string PredictedText = "Ffr.PredictedLabelText";
+    private const string PredictedText = FfrImageClassificationTransformer.PredictedLabelColumnName;
+    private const string PredictedKey = FfrImageClassificationTransformer.PredictedLabelKeyColumnName;
     private const int HashBits = 30;
 
     public static ITransformer Build(MLContext mlContext, IDataView trainingInput, byte[] onnx, string imageColumnName, bool isPath, int imageSize, IReadOnlyList<string> labels) =>
@@ -53,7 +56,7 @@ internal static class ScoringPipeline
     private static IEstimator<ITransformer> Estimator(MLContext mlContext, byte[] onnx, string imageColumnName, bool isPath, int imageSize, IReadOnlyList<string> labels, out IEstimator<ITransformer> onnxStep)
     {
         IEstimator<ITransformer> steps;
-        var temporaries = new List<string> { OnnxExport.InputName, OnnxExport.IndexName, IndexKey, PredictedText };
+        var temporaries = new List<string> { OnnxExport.InputName, OnnxExport.IndexName, IndexKey };
         if (isPath)
         {
             steps = mlContext.Transforms.LoadImages(Image, imageFolder: null, inputColumnName: imageColumnName)
@@ -74,7 +77,7 @@ internal static class ScoringPipeline
             .Append(onnxStep)
             .Append(mlContext.Transforms.Conversion.Hash(new[] { hash }))
             .Append(mlContext.Transforms.Conversion.MapValue(PredictedText, lookup, lookup.Schema[nameof(CodeRow.Code)], lookup.Schema[nameof(CodeRow.Label)], IndexKey))
-            .Append(mlContext.Transforms.Conversion.MapValueToKey("PredictedLabel", PredictedText, keyData: keyData))
+            .Append(mlContext.Transforms.Conversion.MapValueToKey(PredictedKey, PredictedText, keyData: keyData))
             .Append(mlContext.Transforms.DropColumns(temporaries.ToArray()));
         return chain;
     }

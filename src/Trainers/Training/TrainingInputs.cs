@@ -57,8 +57,29 @@ internal static class TrainingInputs
             $"Schema mismatch for image column '{imageColumnName}' in the {role}: expected Text (an image path) or a Single vector of 3 x S x S planar RGB values (ExtractPixels), got {column.Type}");
     }
 
-    /// <summary>Reads every row; a row with a missing label or attribute stops with its position.</summary>
-    public static List<LabelledImage> Read(MLContext mlContext, IDataView data, FfrTrainerOptions options, string[] labels, string role, SampleSource defaultSource, DataSplit split)
+    /// <summary>The message for one IDataView without a Split column and no explicit validation data: it names both ways.</summary>
+    public static string NoSplitMessage(string splitColumnName, string problem) =>
+        $"The training data {problem}, and the trainer was given no validation data. Either give every row a Split (train, val or test) in a text column '{splitColumnName}' (as mlContext.Data.LoadImageManifest does; FfrTrainerOptions.SplitColumnName names another column), so that one IDataView holds the training rows, the synthetic pool and the validation rows, or pass the synthetic pool and the validation data explicitly: Trainers.Ffr(syntheticPool, validationData, ...).";
+
+    /// <summary>The Split column of the one-view form: present and Text, or a message naming both ways to give validation data.</summary>
+    public static DataViewSchema.Column SplitColumn(DataViewSchema schema, string splitColumnName)
+    {
+        DataViewSchema.Column column = schema.GetColumnOrNull(splitColumnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema), NoSplitMessage(splitColumnName, $"has no column '{splitColumnName}'"));
+        if (column.Type is not TextDataViewType)
+        {
+            throw new ArgumentOutOfRangeException(nameof(schema), NoSplitMessage(splitColumnName, $"has a column '{splitColumnName}' of type {column.Type}, not Text"));
+        }
+
+        return column;
+    }
+
+    /// <summary>
+    /// Reads every row; a row with a missing label or attribute stops with its position. With <paramref name="bySplitColumn"/>
+    /// each row's split is read from <see cref="FfrTrainerOptions.SplitColumnName"/> (train, val or test; a synthetic row must
+    /// be train) and test rows are skipped unread; otherwise every row is of <paramref name="split"/>.
+    /// </summary>
+    public static List<LabelledImage> Read(MLContext mlContext, IDataView data, FfrTrainerOptions options, string[] labels, string role, SampleSource defaultSource, DataSplit split, bool bySplitColumn = false)
     {
         string[] ownLabels = Labels(data.Schema, options.LabelColumnName, role);
         if (!ownLabels.SequenceEqual(labels))
@@ -81,10 +102,16 @@ internal static class TrainingInputs
 
         IDataView view = text.Apply(data);
         var columns = new List<DataViewSchema.Column> { view.Schema[options.LabelColumnName], view.Schema[text.AttributeText], view.Schema[options.ImageColumnName] };
-        DataViewSchema.Column? source = SourceCells.Column(view.Schema);
+        DataViewSchema.Column? source = SourceCells.Column(view.Schema, options.SourceColumnName);
         if (source is not null)
         {
             columns.Add(source.Value);
+        }
+
+        DataViewSchema.Column? splitColumn = bySplitColumn ? SplitColumn(view.Schema, options.SplitColumnName) : null;
+        if (splitColumn is not null)
+        {
+            columns.Add(splitColumn.Value);
         }
 
         var result = new List<LabelledImage>();
@@ -94,11 +121,24 @@ internal static class TrainingInputs
         ValueGetter<ReadOnlyMemory<char>>? getPath = isPath ? cursor.GetGetter<ReadOnlyMemory<char>>(columns[2]) : null;
         ValueGetter<VBuffer<float>>? getPixels = isPath ? null : cursor.GetGetter<VBuffer<float>>(columns[2]);
         var sources = new SourceCells(cursor, source, defaultSource);
+        ValueGetter<ReadOnlyMemory<char>>? getSplit = splitColumn is null ? null : cursor.GetGetter<ReadOnlyMemory<char>>(splitColumn.Value);
         uint label = 0;
-        ReadOnlyMemory<char> attribute = default, path = default;
+        ReadOnlyMemory<char> attribute = default, path = default, splitText = default;
         VBuffer<float> pixels = default;
         while (cursor.MoveNext())
         {
+            DataSplit rowSplit = split;
+            if (getSplit is not null)
+            {
+                getSplit(ref splitText);
+                rowSplit = ImageRow.ParseSplit(splitText.Span)
+                    ?? throw new InvalidDataException($"Row {cursor.Position} of the {role} has {options.SplitColumnName} '{splitText}'; use train, val or test.");
+                if (rowSplit == DataSplit.Test)
+                {
+                    continue; // test rows are for evaluation only: Fit never reads them
+                }
+            }
+
             getLabel(ref label);
             getAttribute(ref attribute);
             if (label == 0)
@@ -113,6 +153,11 @@ internal static class TrainingInputs
             }
 
             SampleSource rowSource = sources.Read(cursor, role);
+            if (getSplit is not null && rowSource == SampleSource.Synthetic && rowSplit != DataSplit.Train)
+            {
+                throw new InvalidDataException(
+                    $"Row {cursor.Position} of the {role} is synthetic with {options.SplitColumnName} '{splitText}'; synthetic images are training images only (the pool): set their {options.SplitColumnName} to train.");
+            }
 
             string name;
             RgbImage? image = null;
@@ -134,7 +179,7 @@ internal static class TrainingInputs
             }
 
             result.Add(new LabelledImage(
-                new ImageRow { ImagePath = name, Image = image, Label = labels[label - 1], Attribute = attribute.ToString(), Source = rowSource, Split = split },
+                new ImageRow { ImagePath = name, Image = image, Label = labels[label - 1], Attribute = attribute.ToString(), Source = rowSource, Split = rowSplit },
                 (int)label - 1));
         }
 

@@ -14,7 +14,7 @@ internal sealed class SourceCells
     private readonly SampleSource _defaultSource;
     private ReadOnlyMemory<char> _text;
 
-    /// <summary>Reads <paramref name="column"/> (from <see cref="Column"/>) on <paramref name="cursor"/>; null reads every row as <paramref name="defaultSource"/>.</summary>
+    /// <summary>Reads <paramref name="column"/> (from <see cref="Column(DataViewSchema, string)"/>) on <paramref name="cursor"/>; null reads every row as <paramref name="defaultSource"/>.</summary>
     public SourceCells(DataViewRowCursor cursor, DataViewSchema.Column? column, SampleSource defaultSource)
     {
         _getter = column is null ? null : cursor.GetGetter<ReadOnlyMemory<char>>(column.Value);
@@ -22,8 +22,11 @@ internal sealed class SourceCells
     }
 
     /// <summary>The schema's Source column when it is text, else null (the column is optional).</summary>
-    public static DataViewSchema.Column? Column(DataViewSchema schema) =>
-        schema.GetColumnOrNull(ManifestDefaults.Source) is { Type: TextDataViewType } column ? column : null;
+    public static DataViewSchema.Column? Column(DataViewSchema schema) => Column(schema, ManifestDefaults.Source);
+
+    /// <summary>The schema's column <paramref name="name"/> when it is text, else null (the column is optional).</summary>
+    public static DataViewSchema.Column? Column(DataViewSchema schema, string name) =>
+        schema.GetColumnOrNull(name) is { Type: TextDataViewType } column ? column : null;
 
     /// <summary>The current row's source.</summary>
     /// <exception cref="InvalidDataException">The cell is neither empty, real nor synthetic.</exception>

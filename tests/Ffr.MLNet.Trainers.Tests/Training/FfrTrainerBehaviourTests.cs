@@ -28,7 +28,9 @@ public sealed class FfrTrainerBehaviourTests
         DataViewSchema schema = model.GetOutputSchema(train.Schema);
         string[] visible = schema.Where(c => !c.IsHidden).Select(c => c.Name).ToArray();
         Assert.Equal(shape.Select(c => c.Name), visible);
-        Assert.Equal(train.Schema.Where(c => !c.IsHidden).Select(c => c.Name).Concat(new[] { "Score", "PredictedLabel" }), visible);
+        Assert.Equal(train.Schema.Where(c => !c.IsHidden).Select(c => c.Name).Concat(new[] { "Score", "PredictedLabel", "PredictedLabelKey" }), visible);
+        Assert.IsType<TextDataViewType>(schema["PredictedLabel"].Type);
+        Assert.IsType<KeyDataViewType>(schema["PredictedLabelKey"].Type);
 
         var bad = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Ffr(pool, validation, new FfrTrainerOptions { ImageColumnName = "Pixels" }).GetOutputSchema(SchemaShapes.From(train.Schema)));
         Assert.StartsWith("Could not find image column 'Pixels'", bad.Message);
@@ -231,7 +233,7 @@ public sealed class FfrTrainerBehaviourTests
         using FfrImageClassificationTransformer model = ml.MulticlassClassification.Trainers.Ffr(null, extract.Transform(validation), options).Fit(extract.Transform(train));
 
         IDataView scored = model.Transform(extract.Transform(test));
-        MulticlassClassificationMetrics metrics = ml.MulticlassClassification.Evaluate(scored);
+        MulticlassClassificationMetrics metrics = ml.MulticlassClassification.Evaluate(scored, predictedLabelColumnName: FfrImageClassificationTransformer.PredictedLabelKeyColumnName);
         Assert.InRange(metrics.MicroAccuracy, 0, 1);
         Assert.Equal(4, ((VectorDataViewType)scored.Schema["Score"].Type).Size);
     }

@@ -28,15 +28,25 @@ public sealed class FfrTrainerEndToEndTests
 
         IDataView scored = model.Transform(test);
         Assert.Equal(4, ((VectorDataViewType)scored.Schema["Score"].Type).Size);
-        Assert.IsType<KeyDataViewType>(scored.Schema["PredictedLabel"].Type);
-        MulticlassClassificationMetrics metrics = ml.MulticlassClassification.Evaluate(scored);
+        // Model Builder's convention: PredictedLabel is the label's text; the key, for Evaluate, is PredictedLabelKey.
+        Assert.IsType<TextDataViewType>(scored.Schema["PredictedLabel"].Type);
+        Assert.IsType<KeyDataViewType>(scored.Schema["PredictedLabelKey"].Type);
+        Assert.Equal(
+            scored.GetColumn<uint>("PredictedLabelKey").Select(k => model.Labels[(int)k - 1]),
+            scored.GetColumn<ReadOnlyMemory<char>>("PredictedLabel").Select(t => t.ToString()));
+        MulticlassClassificationMetrics metrics = ml.MulticlassClassification.Evaluate(scored, predictedLabelColumnName: "PredictedLabelKey");
+        MulticlassClassificationMetrics byScore = ml.MulticlassClassification.Evaluate(scored); // ML.NET's evaluator reads the scores
+        Assert.Equal(metrics.MicroAccuracy, byScore.MicroAccuracy, 9);
+        Assert.Equal(metrics.LogLoss, byScore.LogLoss, 9);
+        Assert.Equal(metrics.MicroAccuracy, ml.MulticlassClassification.EvaluateSubgroups(scored).Accuracy, 6);
         Assert.Equal(4, metrics.ConfusionMatrix.NumberOfClasses);
         Assert.InRange(metrics.MacroAccuracy, 0.0, 1.0);
 
         string path = Path.Combine(_data.Folder, "ffr-model.zip");
         ml.Model.Save(model, test.Schema, path);
         ITransformer loaded = new MLContext().Model.Load(path, out _);
-        Assert.Equal(scored.GetColumn<uint>("PredictedLabel"), loaded.Transform(test).GetColumn<uint>("PredictedLabel"));
+        Assert.Equal(scored.GetColumn<uint>("PredictedLabelKey"), loaded.Transform(test).GetColumn<uint>("PredictedLabelKey"));
+        Assert.Equal(scored.GetColumn<string>("PredictedLabel"), loaded.Transform(test).GetColumn<string>("PredictedLabel"));
         Assert.Equal(scored.GetColumn<float[]>("Score").SelectMany(s => s), loaded.Transform(test).GetColumn<float[]>("Score").SelectMany(s => s));
     }
 }

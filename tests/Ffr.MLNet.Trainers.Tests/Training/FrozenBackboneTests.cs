@@ -56,7 +56,7 @@ public sealed class FrozenBackboneTests
 
         // Better than chance on the test split: the head learnt something from the cached features.
         IDataView scored = model.Transform(test);
-        Assert.True(ml.MulticlassClassification.Evaluate(scored).MacroAccuracy > 0.4, "the head on pretrained features should beat chance (0.25) by far");
+        Assert.True(ml.MulticlassClassification.Evaluate(scored, predictedLabelColumnName: FfrImageClassificationTransformer.PredictedLabelKeyColumnName).MacroAccuracy > 0.4, "the head on pretrained features should beat chance (0.25) by far");
         if (method == TrainingMethod.Dfr)
         {
             Assert.NotNull(model.Summary.Dfr);

@@ -19,7 +19,7 @@ public sealed class ModelPersistenceTests
     {
         public float[] Score { get; set; } = Array.Empty<float>();
 
-        public uint PredictedLabel { get; set; }
+        public string PredictedLabel { get; set; } = string.Empty;
     }
 
     /// <summary>Trains with a checkpoint folder, saves the zip elsewhere, then deletes the checkpoint folder.</summary>
@@ -43,7 +43,7 @@ public sealed class ModelPersistenceTests
             IDataView scored = model.Transform(test);
             List<Prediction> rows = ml.Data.CreateEnumerable<Prediction>(scored, reuseRowObject: false).ToList();
             scores = rows.Select(r => r.Score).ToArray();
-            predicted = rows.Select(r => model.Labels[(int)r.PredictedLabel - 1]).ToArray();
+            predicted = rows.Select(r => r.PredictedLabel).ToArray();
             onnx = model.OnnxModel.ToArray();
         }
 
@@ -103,17 +103,22 @@ public sealed class ModelPersistenceTests
     {
         (string modelPath, float[][] scores, string[] predicted, _) = TrainAndSave("child");
         string[] images = _data.Manifest.Select(DataSplit.Test).Take(12).Select(r => r.ImagePath).ToArray();
-        (int exitCode, string output, string error) = ChildProcess.Run("Ffr.MLNet.Samples.ModelConsumption.dll", images.Prepend(modelPath));
-        Assert.True(exitCode == 0, error);
 
-        string[][] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToArray();
-        Assert.Equal(images.Length, lines.Length);
-        for (int i = 0; i < images.Length; i++)
+        // From the file path (ModelInput), and from the image decoded in memory (MLImage): same labels, same scores.
+        foreach (string[] mode in new[] { Array.Empty<string>(), new[] { "--in-memory" } })
         {
-            Assert.Equal(images[i], lines[i][0]);
-            Assert.Equal(predicted[i], lines[i][1]);
-            float[] childScores = lines[i].Skip(2).Select(s => float.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            Assert.Equal(scores[i], childScores);
+            (int exitCode, string output, string error) = ChildProcess.Run("Ffr.MLNet.Samples.ModelConsumption.dll", mode.Append(modelPath).Concat(images));
+            Assert.True(exitCode == 0, error);
+
+            string[][] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToArray();
+            Assert.Equal(images.Length, lines.Length);
+            for (int i = 0; i < images.Length; i++)
+            {
+                Assert.Equal(images[i], lines[i][0]);
+                Assert.Equal(predicted[i], lines[i][1]);
+                float[] childScores = lines[i].Skip(2).Select(s => float.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+                Assert.Equal(scores[i], childScores);
+            }
         }
     }
 }

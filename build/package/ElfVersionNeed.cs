@@ -1,5 +1,5 @@
 // Marks one version-needed entry of an ELF shared library weak (VER_FLG_WEAK in .gnu.version_r).
-// Compiled by MSBuild's RoslynCodeTaskFactory (build/LibTorchSharpGlibcxx.targets) and, with
+// Compiled by MSBuild's RoslynCodeTaskFactory (build/package/Ffr.MLNet.Trainers.targets) and, with
 // FFR_ELF_PATCHER_ONLY defined, by the Trainers tests, which exercise ElfVersionNeed directly.
 // RoslynCodeTaskFactory compiles against netstandard2.0: keep to its APIs.
 #nullable enable
@@ -201,11 +201,14 @@ namespace Ffr.MLNet.Build
         [Required]
         public string VersionName { get; set; } = string.Empty;
 
+        /// <summary>Patch even when this machine's libstdc++ has the version: for outputs that travel (a tool package).</summary>
+        public bool Always { get; set; }
+
         /// <inheritdoc />
         public override bool Execute()
         {
             string? libstdcxx = ElfVersionNeed.FindSystemLibStdCxx();
-            if (libstdcxx != null && ElfVersionNeed.Defines(libstdcxx, VersionName))
+            if (!Always && libstdcxx != null && ElfVersionNeed.Defines(libstdcxx, VersionName))
             {
                 Log.LogMessage(MessageImportance.Normal, "Ffr.MLNet: {0} provides {1}; libLibTorchSharp.so left as shipped.", libstdcxx, VersionName);
                 return true;
@@ -227,7 +230,7 @@ namespace Ffr.MLNet.Build
                     ElfVersionNeedResult.AlreadyWeak => VersionName + " already weak in",
                     _ => "no " + VersionName + " requirement in",
                 };
-                Log.LogMessage(MessageImportance.High, "Ffr.MLNet: {0} {1} (system libstdc++ {2} lacks it).", what, path, libstdcxx ?? "not found");
+                Log.LogMessage(MessageImportance.High, "Ffr.MLNet: {0} {1} ({2}).", what, path, Always ? "patched for any machine" : "system libstdc++ " + (libstdcxx ?? "not found") + " lacks it");
             }
 
             return !Log.HasLoggedErrors;
