@@ -159,8 +159,7 @@ public sealed class ExperimentRunner
         SampleSource? source = split == DataSplit.Train ? SampleSource.Real : null;
         IReadOnlyList<ImageRow> rows = _manifest.Select(split, source);
         IDataView scored = model.Transform(_evaluationKey.Transform(_manifest.ToDataView(split, source)));
-        IDataView text = _mlContext.Transforms.Conversion.MapKeyToValue("__Ffr.PredictedText", "PredictedLabel").Fit(scored).Transform(scored);
-        var predicted = text.GetColumn<ReadOnlyMemory<char>>("__Ffr.PredictedText").Select(v => v.ToString()).ToArray();
+        var predicted = scored.GetColumn<ReadOnlyMemory<char>>("PredictedLabel").Select(v => v.ToString()).ToArray(); // the label's text, as in Model Builder's models
         return rows.Select((r, i) => (r, predicted[i])).ToArray();
     }
 
