@@ -75,28 +75,37 @@ public sealed class RgbImage
         // An opaque image is decoded as before, as Unpremul (the same pixels: its alpha is 255).
         SKAlphaType alpha = source.AlphaType == SKAlphaType.Unpremul ? SKAlphaType.Premul : SKAlphaType.Unpremul;
         var info = new SKImageInfo(source.Width, source.Height, SKColorType.Rgba8888, alpha);
-        var rgba = new byte[info.BytesSize];
-        unsafe
+        // The RGBA scratch buffer is pooled: a photo's is a large object (200 KB at 224 x 224), and one per
+        // decoded image left the large-object heap to grow with the number of images read between collections.
+        byte[] rgba = System.Buffers.ArrayPool<byte>.Shared.Rent(info.BytesSize);
+        try
         {
-            fixed (byte* p = rgba)
+            unsafe
             {
-                SKCodecResult result = codec.GetPixels(info, (IntPtr)p);
-                if (result != SKCodecResult.Success)
+                fixed (byte* p = rgba)
                 {
-                    throw new InvalidDataException($"'{name}' is corrupt: decoding stopped with {result}.");
+                    SKCodecResult result = codec.GetPixels(info, (IntPtr)p);
+                    if (result != SKCodecResult.Success)
+                    {
+                        throw new InvalidDataException($"'{name}' is corrupt: decoding stopped with {result}.");
+                    }
                 }
             }
-        }
 
-        var pixels = new byte[source.Width * source.Height * 3];
-        for (int i = 0, j = 0; i < pixels.Length; i += 3, j += 4)
+            var pixels = new byte[source.Width * source.Height * 3];
+            for (int i = 0, j = 0; i < pixels.Length; i += 3, j += 4)
+            {
+                pixels[i] = rgba[j];
+                pixels[i + 1] = rgba[j + 1];
+                pixels[i + 2] = rgba[j + 2];
+            }
+
+            return new RgbImage(source.Width, source.Height, pixels);
+        }
+        finally
         {
-            pixels[i] = rgba[j];
-            pixels[i + 1] = rgba[j + 1];
-            pixels[i + 2] = rgba[j + 2];
+            System.Buffers.ArrayPool<byte>.Shared.Return(rgba);
         }
-
-        return new RgbImage(source.Width, source.Height, pixels);
     }
 
     /// <summary>Encodes as PNG. The bytes are the same for the same pixels (byte-for-byte reproducible).</summary>
