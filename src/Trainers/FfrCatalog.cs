@@ -29,14 +29,7 @@ public static class FfrCatalog
         TrainingMethod method = TrainingMethod.Erm)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return Ffr(catalog, syntheticPool, validationData, new FfrTrainerOptions
-        {
-            LabelColumnName = labelColumnName,
-            AttributeColumnName = attributeColumnName,
-            ImageColumnName = imageColumnName,
-            Strategy = strategy,
-            Method = method,
-        });
+        return Ffr(catalog, syntheticPool, validationData, SimpleOptions(labelColumnName, attributeColumnName, imageColumnName, strategy, method));
     }
 
     /// <summary>The FFR trainer with all its options.</summary>
@@ -72,14 +65,7 @@ public static class FfrCatalog
         TrainingMethod method = TrainingMethod.Erm)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return Ffr(catalog, new FfrTrainerOptions
-        {
-            LabelColumnName = labelColumnName,
-            AttributeColumnName = attributeColumnName,
-            ImageColumnName = imageColumnName,
-            Strategy = strategy,
-            Method = method,
-        });
+        return Ffr(catalog, SimpleOptions(labelColumnName, attributeColumnName, imageColumnName, strategy, method));
     }
 
     /// <summary>The one-view FFR trainer with all its options (<see cref="FfrTrainerOptions.SourceColumnName"/> and <see cref="FfrTrainerOptions.SplitColumnName"/> name the columns).</summary>
@@ -90,4 +76,14 @@ public static class FfrCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new FfrImageClassificationTrainer(MLNetInternals.Settings(catalog), syntheticPool: null, validationData: null, options);
     }
+
+    /// <summary>The options of the overloads that take the columns, strategy and method directly.</summary>
+    private static FfrTrainerOptions SimpleOptions(string labelColumnName, string attributeColumnName, string imageColumnName, SyntheticStrategy strategy, TrainingMethod method) => new()
+    {
+        LabelColumnName = labelColumnName,
+        AttributeColumnName = attributeColumnName,
+        ImageColumnName = imageColumnName,
+        Strategy = strategy,
+        Method = method,
+    };
 }
