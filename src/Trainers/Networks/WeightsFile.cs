@@ -118,16 +118,16 @@ internal static class WeightsFile
     private static Dictionary<string, Tensor> ReadPyTorch(string path)
     {
         using FileStream stream = File.OpenRead(path);
-        Hashtable table;
-        try
-        {
-            table = PyTorchUnpickler.UnpickleStateDict(stream);
-        }
-        catch (NotImplementedException ex) when (ex.Message.Contains("old PyTorch format", StringComparison.Ordinal))
+
+        // torch.save writes a zip since PyTorch 1.6; the legacy format is a bare pickle stream (protocol byte 0x80 first).
+        if (stream.ReadByte() == 0x80)
         {
             throw new InvalidDataException(
-                "it was saved in PyTorch's legacy (pre-1.6) format; load it in Python and save it again with torch.save(state_dict, 'file.pth'), or as safetensors", ex);
+                "it was saved in PyTorch's legacy (pre-1.6) format; load it in Python and save it again with torch.save(state_dict, 'file.pth'), or as safetensors");
         }
+
+        stream.Position = 0;
+        Hashtable table = PyTorchUnpickler.UnpickleStateDict(stream);
 
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in table)

@@ -248,6 +248,20 @@ public sealed class WeightsFileTests : IDisposable
     }
 
     [Fact]
+    public void LoadWeights_LegacyPyTorchPickle_SaysToSaveItAgain()
+    {
+        // torch.save before PyTorch 1.6: a bare pickle stream (protocol 2 header, then a magic number), not a zip.
+        string path = Path.Combine(_folder.Path, "legacy.pth");
+        File.WriteAllBytes(path, new byte[] { 0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19, 0x2E });
+        using ImageNetwork target = Network(NetworkArchitecture.ResNet18, 3, seed: 2);
+
+        var ex = Assert.Throws<InvalidDataException>(() => target.LoadWeights(path));
+
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("legacy (pre-1.6) format", ex.Message);
+    }
+
+    [Fact]
     public void LoadWeights_KeysOfAWrappedModel_SaysToSaveTheInnerModel()
     {
         using ImageNetwork source = Network(NetworkArchitecture.ResNet18, 3, seed: 1);
