@@ -353,7 +353,9 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
 
         int[] y = validation.Select(v => v.Label).ToArray();
         int[] g = validation.Select((v, i) => y[i] * attributeCount + attributeIndex[v.Row.Attribute]).ToArray();
-        return new ValidationData(NetworkInputs.ForScoring(batcher, _options.CancellationToken), y, g, labels.Length * attributeCount);
+        // With a frozen backbone the images are replaced by their features at once: decoding them here too would be work done twice.
+        NetworkInputs inputs = _options.Freeze == FrozenLayers.Backbone ? NetworkInputs.Decoded(batcher) : NetworkInputs.ForScoring(batcher, _options.CancellationToken);
+        return new ValidationData(inputs, y, g, labels.Length * attributeCount);
     }
 
     /// <summary>Rows in order, unflipped, in batches of <see cref="NetworkInputs.ScoringBatchSize"/>.</summary>
