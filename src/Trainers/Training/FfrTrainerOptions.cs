@@ -146,7 +146,7 @@ public sealed class FfrTrainerOptions
     public int? Seed { get; set; }
 
     /// <summary>Where a frozen backbone's features are kept between fits on the same images (a grid of strategies and methods), so each image's are computed once.</summary>
-    /// <value>The default value is null: features are computed for this fit only. <see cref="Experiments.ExperimentRunner"/> shares one per dataset.</value>
+    /// <value>The default value is null: features are computed for this fit only. <c>ExperimentRunner</c> (Ffr.MLNet.Experiments) shares one per dataset.</value>
     public FeatureCache? FeatureCache { get; set; }
 
     /// <summary>A folder for a checkpoint after every epoch; a run started with a checkpoint there resumes from it.</summary>

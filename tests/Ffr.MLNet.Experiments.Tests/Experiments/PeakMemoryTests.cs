@@ -1,6 +1,6 @@
 using Ffr.MLNet.Experiments;
 
-namespace Ffr.MLNet.Trainers.Tests.Experiments;
+namespace Ffr.MLNet.Experiments.Tests.Experiments;
 
 public sealed class PeakMemoryTests
 {

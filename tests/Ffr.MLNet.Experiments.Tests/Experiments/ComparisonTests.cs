@@ -2,7 +2,7 @@ using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Experiments;
 using Ffr.MLNet.Training;
 
-namespace Ffr.MLNet.Trainers.Tests.Experiments;
+namespace Ffr.MLNet.Experiments.Tests.Experiments;
 
 public sealed class ComparisonTests
 {

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Ffr.MLNet.Trainers.Tests.Benchmarks;
+namespace Ffr.MLNet.Benchmarks.Tests;
 
 /// <summary>
 /// Runs every benchmark once in the benchmarks' short mode (--smoke), in a child process as a user

@@ -1,6 +1,6 @@
 using Ffr.MLNet.Build;
 
-namespace Ffr.MLNet.Trainers.Tests.Build;
+namespace Ffr.MLNet.Build.Tests;
 
 public sealed class ElfVersionNeedTests : IDisposable
 {

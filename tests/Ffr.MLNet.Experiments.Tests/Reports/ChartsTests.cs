@@ -3,7 +3,7 @@ using Ffr.MLNet.Images;
 using Ffr.MLNet.Reports;
 using Ffr.MLNet.Training;
 
-namespace Ffr.MLNet.Trainers.Tests.Reports;
+namespace Ffr.MLNet.Experiments.Tests.Reports;
 
 public sealed class ChartsTests : IDisposable
 {
