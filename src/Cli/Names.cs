@@ -1,5 +1,6 @@
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Naming;
 using Ffr.MLNet.Networks;
 using Ffr.MLNet.Training;
 
@@ -8,15 +9,9 @@ namespace Ffr.MLNet.Cli;
 /// <summary>The command line's spelling of the libraries' enums, both ways.</summary>
 internal static class Names
 {
-    public static readonly IReadOnlyDictionary<string, SyntheticStrategy> Strategies = new Dictionary<string, SyntheticStrategy>
-    {
-        ["none"] = SyntheticStrategy.None, ["usb"] = SyntheticStrategy.Usb, ["asb"] = SyntheticStrategy.Asb, ["ffr"] = SyntheticStrategy.Ffr,
-    };
+    public static readonly IReadOnlyDictionary<string, SyntheticStrategy> Strategies = Spelling.Strategies.ByToken;
 
-    public static readonly IReadOnlyDictionary<string, TrainingMethod> Methods = new Dictionary<string, TrainingMethod>
-    {
-        ["erm"] = TrainingMethod.Erm, ["resample"] = TrainingMethod.Resample, ["groupdro"] = TrainingMethod.GroupDro, ["dfr"] = TrainingMethod.Dfr,
-    };
+    public static readonly IReadOnlyDictionary<string, TrainingMethod> Methods = Spelling.Methods.ByToken;
 
     public static readonly IReadOnlyDictionary<string, NetworkArchitecture> Architectures = new Dictionary<string, NetworkArchitecture>
     {
@@ -75,7 +70,7 @@ internal static class Names
     }
 
     /// <summary>The command-line spelling of a strategy: none, usb, asb or ffr.</summary>
-    public static string Format(SyntheticStrategy strategy) => Strategies.First(p => p.Value == strategy).Key;
+    public static string Format(SyntheticStrategy strategy) => Spelling.Strategies.Token(strategy);
 
     /// <summary>The command-line spelling of an architecture: smallcnn, resnet18, ... resnet18-imagenet.</summary>
     public static string Format(NetworkArchitecture architecture) => Architectures.First(p => p.Value == architecture).Key;

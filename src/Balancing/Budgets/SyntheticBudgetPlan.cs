@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Ffr.MLNet.Naming;
 using Ffr.MLNet.Subgroups;
 
 namespace Ffr.MLNet.Budgets;
@@ -201,7 +202,7 @@ public sealed class SyntheticBudgetPlan
     /// <summary>The plan as indented JSON (camelCase names).</summary>
     public string ToJson() => JsonSerializer.Serialize(new
     {
-        strategy = Strategy.ToString().ToLowerInvariant(),
+        strategy = Spelling.Strategies.Token(Strategy),
         usbTotal = UsbTotal,
         imagesPerSubgroup = ImagesPerSubgroup,
         totalNeeded = TotalNeeded,

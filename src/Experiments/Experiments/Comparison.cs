@@ -5,6 +5,7 @@ using Ffr.MLNet.Explanations;
 using Ffr.MLNet.Images;
 using Ffr.MLNet.IO;
 using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Naming;
 using Ffr.MLNet.Reports;
 using Ffr.MLNet.Training;
 using Microsoft.ML;
@@ -23,7 +24,7 @@ namespace Ffr.MLNet.Experiments;
 public sealed record Recommendation(SyntheticStrategy Strategy, TrainingMethod Method, double ValidationWorstGroupAccuracy, double Spread, string? RunnerUp, double? Margin, double RunnerUpSpread, int Seeds)
 {
     /// <summary>"FFR-GroupDRO".</summary>
-    public string Name => $"{ExperimentCell.StrategyName(Strategy)}-{ExperimentCell.MethodName(Method)}";
+    public string Name => Spelling.Name(Strategy, Method);
 
     /// <summary>
     /// True when the margin is no larger than the larger of the two standard deviations over seeds (the
@@ -116,7 +117,7 @@ public static class Comparison
             {
                 if (runner.PoolReport is null)
                 {
-                    skipped.Add($"{ExperimentCell.StrategyName(strategy)}: skipped, the manifest has no synthetic images (Source synthetic) for its budget; 'ffr plan' and 'ffr generate' make them.");
+                    skipped.Add($"{Spelling.Strategies.Display(strategy)}: skipped, the manifest has no synthetic images (Source synthetic) for its budget; 'ffr plan' and 'ffr generate' make them.");
                     continue;
                 }
 
@@ -186,7 +187,7 @@ public static class Comparison
 
         var next = rows[1];
         return new Recommendation(best.Key.Strategy, best.Key.Method, best.Stats.Mean, best.Stats.Std,
-            $"{ExperimentCell.StrategyName(next.Key.Strategy)}-{ExperimentCell.MethodName(next.Key.Method)}", best.Stats.Mean - next.Stats.Mean, next.Stats.Std, Math.Min(best.Seeds, next.Seeds));
+            Spelling.Name(next.Key.Strategy, next.Key.Method), best.Stats.Mean - next.Stats.Mean, next.Stats.Std, Math.Min(best.Seeds, next.Seeds));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Ffr.MLNet.Budgets;
+using Ffr.MLNet.Naming;
 using Ffr.MLNet.Training;
 
 namespace Ffr.MLNet.Experiments;
@@ -12,23 +13,7 @@ namespace Ffr.MLNet.Experiments;
 public sealed record ExperimentCell(double BiasRate, int Severity, SyntheticStrategy Strategy, TrainingMethod Method, int Seed)
 {
     /// <summary>"None-ERM"-style name of the strategy and method.</summary>
-    public string Name => $"{StrategyName(Strategy)}-{MethodName(Method)}";
-
-    internal static string StrategyName(SyntheticStrategy s) => s switch
-    {
-        SyntheticStrategy.None => "None",
-        SyntheticStrategy.Usb => "USB",
-        SyntheticStrategy.Asb => "ASB",
-        _ => "FFR",
-    };
-
-    internal static string MethodName(TrainingMethod m) => m switch
-    {
-        TrainingMethod.Erm => "ERM",
-        TrainingMethod.Resample => "Resample",
-        TrainingMethod.GroupDro => "GroupDRO",
-        _ => "DFR",
-    };
+    public string Name => Spelling.Name(Strategy, Method);
 }
 
 /// <summary>The test-split result of one cell.</summary>

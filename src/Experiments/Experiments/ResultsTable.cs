@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.IO;
+using Ffr.MLNet.Naming;
 using Ffr.MLNet.Training;
 using MathNet.Numerics.Statistics;
 
@@ -83,7 +84,7 @@ public static class ResultsTable
             }
 
             var field = new FieldReader(path, i + 1, columns, f);
-            var cell = new ExperimentCell(field.Double(0, 0, 1), field.Int(1, 0), field.Name(2, Enum.GetValues<SyntheticStrategy>()), field.Name(3, Enum.GetValues<TrainingMethod>()), field.Int(4, int.MinValue));
+            var cell = new ExperimentCell(field.Double(0, 0, 1), field.Int(1, 0), field.Name(2, Spelling.Strategies), field.Name(3, Spelling.Methods), field.Int(4, int.MinValue));
             results.Add(new ExperimentResult(cell, field.Double(5, 0, 1), field.Double(6, 0, 1), field.Double(7, 0, 1), field.Double(8, 0, 1), field.Double(9, 0, double.MaxValue))
             {
                 Cost = columns.Length > 10 ? new ExperimentCost(field.Double(10, 0, double.MaxValue), field.Long(11), field.Long(12)) : null,
@@ -116,20 +117,9 @@ public static class ResultsTable
                 ? value
                 : throw Bad(index, min == int.MinValue ? "a whole number" : $"a whole number of at least {min}");
 
-        public TEnum Name<TEnum>(int index, TEnum[] values)
-            where TEnum : struct, Enum
-        {
-            string text = fields[index].Trim();
-            foreach (TEnum value in values)
-            {
-                if (string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase))
-                {
-                    return value;
-                }
-            }
-
-            throw Bad(index, "one of " + string.Join(", ", values.Select(v => v.ToString().ToLowerInvariant())));
-        }
+        public TEnum Name<TEnum>(int index, NameTable<TEnum> names)
+            where TEnum : struct, Enum =>
+            names.TryParse(fields[index], out TEnum value) ? value : throw Bad(index, "one of " + string.Join(", ", names.Tokens));
 
         private InvalidDataException Bad(int index, string expected) =>
             new($"'{path}' line {line}, column '{columns[index]}': '{Shorten(fields[index])}' is not {expected}. Fix the value, or delete the line to recompute that cell.");
@@ -214,12 +204,12 @@ public static class ResultsTable
         ExperimentResult[] cells = results.ToArray();
         TrainingMethod[] methods = cells.Select(r => r.Cell.Method).Distinct().Order().ToArray();
         SyntheticStrategy[] strategies = cells.Select(r => r.Cell.Strategy).Distinct().Order().ToArray();
-        var series = strategies.Select(s => (ExperimentCell.StrategyName(s), (IReadOnlyList<(double, double)>)methods.Select(m =>
+        var series = strategies.Select(s => (Spelling.Strategies.Display(s), (IReadOnlyList<(double, double)>)methods.Select(m =>
         {
             double[] v = cells.Where(r => r.Cell.Strategy == s && r.Cell.Method == m).Select(r => r.WorstGroupAccuracy).ToArray();
             return v.Length == 0 ? (double.NaN, double.NaN) : OverSeeds(v);
         }).ToArray())).ToArray();
-        Reports.Charts.GroupedBars(title, methods.Select(ExperimentCell.MethodName).ToArray(), series, path);
+        Reports.Charts.GroupedBars(title, methods.Select(Spelling.Methods.Display).ToArray(), series, path);
     }
 
     private static IEnumerable<IGrouping<(double BiasRate, int Severity), ExperimentResult>> Settings(IEnumerable<ExperimentResult> results) =>
@@ -228,7 +218,7 @@ public static class ResultsTable
     private static void AppendMatrix(StringBuilder sb, ExperimentResult[] cells)
     {
         SyntheticStrategy[] strategies = cells.Select(r => r.Cell.Strategy).Distinct().Order().ToArray();
-        sb.Append("| Mean worst-group accuracy | ").Append(string.Join(" | ", strategies.Select(ExperimentCell.StrategyName))).Append(" |\n");
+        sb.Append("| Mean worst-group accuracy | ").Append(string.Join(" | ", strategies.Select(Spelling.Strategies.Display))).Append(" |\n");
         sb.Append("| ---").Append(string.Concat(strategies.Select(_ => " | ---:"))).Append(" |\n");
         foreach (IGrouping<TrainingMethod, ExperimentResult> method in cells.GroupBy(r => r.Cell.Method).OrderBy(g => g.Key))
         {
@@ -236,7 +226,7 @@ public static class ResultsTable
                 ? OverSeeds(v).Mean.ToString("0.000", CultureInfo.InvariantCulture)
                 : null).ToArray();
             string best = means.OfType<string>().MaxBy(m => double.Parse(m, CultureInfo.InvariantCulture))!;
-            sb.Append("| ").Append(ExperimentCell.MethodName(method.Key));
+            sb.Append("| ").Append(Spelling.Methods.Display(method.Key));
             foreach (string? mean in means)
             {
                 sb.Append(" | ").Append(mean is null ? "-" : mean == best ? $"**{mean}**" : mean);
@@ -311,8 +301,8 @@ public static class ResultsTable
     {
         r.Cell.BiasRate.ToString("R", CultureInfo.InvariantCulture),
         r.Cell.Severity.ToString(CultureInfo.InvariantCulture),
-        r.Cell.Strategy.ToString().ToLowerInvariant(),
-        r.Cell.Method.ToString().ToLowerInvariant(),
+        Spelling.Strategies.Token(r.Cell.Strategy),
+        Spelling.Methods.Token(r.Cell.Method),
         r.Cell.Seed.ToString(CultureInfo.InvariantCulture),
         r.WorstGroupAccuracy.ToString("R", CultureInfo.InvariantCulture),
         r.BalancedAccuracy.ToString("R", CultureInfo.InvariantCulture),

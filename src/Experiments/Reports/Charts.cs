@@ -4,6 +4,7 @@ using Ffr.MLNet.Evaluation;
 using Ffr.MLNet.Images;
 using Ffr.MLNet.Subgroups;
 using Ffr.MLNet.IO;
+using Ffr.MLNet.Naming;
 using Ffr.MLNet.Training;
 using SkiaSharp;
 
@@ -142,7 +143,7 @@ public static class Charts
         double maxLoss = Math.Max(1e-6, epochs.Max(e => double.IsNaN(e.Loss) ? 0 : e.Loss));
         Draw(path, width, height, (canvas, plot) =>
         {
-            Axes(canvas, plot, $"{summary.Strategy}-{summary.Method}: loss (scaled to its maximum {maxLoss.ToString("0.000", CultureInfo.InvariantCulture)}) and validation worst-group accuracy", 0, 1);
+            Axes(canvas, plot, $"{Spelling.Name(summary.Strategy, summary.Method)}: loss (scaled to its maximum {maxLoss.ToString("0.000", CultureInfo.InvariantCulture)}) and validation worst-group accuracy", 0, 1);
             float step = epochs.Length == 1 ? 0 : plot.Width / (epochs.Length - 1);
             float X(int i) => epochs.Length == 1 ? plot.MidX : plot.Left + i * step;
             Line(canvas, plot, epochs.Select((e, i) => new SKPoint(X(i), plot.Bottom - (float)(e.Loss / maxLoss) * plot.Height)).ToArray(), Palette[0]);
@@ -199,7 +200,7 @@ public static class Charts
 
         foreach (SyntheticBudgetPlan plan in budgets)
         {
-            series.Add(($"{plan.Strategy.ToString().ToUpperInvariant()} budget ({plan.TotalNeeded} in all)", g => plan.Subgroups.FirstOrDefault(b => b.Key == g.Key)?.Needed ?? 0));
+            series.Add(($"{Spelling.Strategies.Display(plan.Strategy)} budget ({plan.TotalNeeded} in all)", g => plan.Subgroups.FirstOrDefault(b => b.Key == g.Key)?.Needed ?? 0));
         }
 
         SubgroupCount[] groups = real.Groups.ToArray();

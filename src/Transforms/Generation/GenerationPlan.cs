@@ -4,6 +4,7 @@ using System.Text.Json;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.IO;
 using Ffr.MLNet.Manifests;
+using Ffr.MLNet.Naming;
 
 namespace Ffr.MLNet.Generation;
 
@@ -68,7 +69,7 @@ public sealed class GenerationPlan
         var table = new StringBuilder("label,attribute,index,prompt,seed,file\n");
         foreach (GenerationItem item in Items)
         {
-            json.Append(JsonSerializer.Serialize(new { label = item.Label, attribute = item.Attribute, index = item.Index, prompt = item.Prompt, seed = item.Seed, file = item.FileName, strategy = StrategyName(Strategy) })).Append('\n');
+            json.Append(JsonSerializer.Serialize(new { label = item.Label, attribute = item.Attribute, index = item.Index, prompt = item.Prompt, seed = item.Seed, file = item.FileName, strategy = Spelling.Strategies.Token(Strategy) })).Append('\n');
             table.Append(Csv.Format(new[] { item.Label, item.Attribute, item.Index.ToString(CultureInfo.InvariantCulture), item.Prompt, item.Seed.ToString(CultureInfo.InvariantCulture), item.FileName })).Append('\n');
         }
 
@@ -192,15 +193,13 @@ public sealed class GenerationPlan
         SyntheticStrategy? strategy = null;
         if (root.TryGetProperty("strategy", out JsonElement strategyValue))
         {
-            strategy = strategyValue.ValueKind == JsonValueKind.String && Enum.TryParse(strategyValue.GetString(), ignoreCase: true, out SyntheticStrategy s) && Enum.IsDefined(s)
+            strategy = strategyValue.ValueKind == JsonValueKind.String && Spelling.Strategies.TryParse(strategyValue.GetString(), out SyntheticStrategy s)
                 ? s
                 : throw new InvalidDataException($"{where} has strategy {strategyValue.GetRawText()}; use none, usb, asb or ffr.");
         }
 
         return (new GenerationItem(label, attribute, index, prompt, seed, file), strategy);
     }
-
-    private static string StrategyName(SyntheticStrategy strategy) => strategy.ToString().ToLowerInvariant();
 
     private static string SafeName(string value)
     {

@@ -1,3 +1,4 @@
+// Beside SyntheticStrategy in the lowest layer, so that Ffr.MLNet.Naming.Spelling spells both; the namespace stays the trainer's.
 namespace Ffr.MLNet.Training;
 
 /// <summary>How a network is trained on (possibly group-imbalanced) data; see docs/method.md in the repository.</summary>
