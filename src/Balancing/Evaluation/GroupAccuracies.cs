@@ -7,10 +7,11 @@ namespace Ffr.MLNet.Evaluation;
 /// </summary>
 internal sealed class GroupAccuracies
 {
-    private GroupAccuracies(double[] perGroup, long[] counts, double accuracy)
+    private GroupAccuracies(double[] perGroup, long[] counts, long[] right, double accuracy)
     {
         PerGroup = perGroup;
         Counts = counts;
+        Right = right;
         Accuracy = accuracy;
         double[] present = perGroup.Where(a => !double.IsNaN(a)).ToArray();
         WorstGroup = present.Length == 0 ? double.NaN : present.Min();
@@ -20,6 +21,9 @@ internal sealed class GroupAccuracies
     public double[] PerGroup { get; }
 
     public long[] Counts { get; }
+
+    /// <summary>Rows predicted correctly, per group.</summary>
+    public long[] Right { get; }
 
     public double WorstGroup { get; }
 
@@ -53,6 +57,6 @@ internal sealed class GroupAccuracies
             perGroup[g] = counts[g] == 0 ? double.NaN : (double)right[g] / counts[g];
         }
 
-        return new GroupAccuracies(perGroup, counts, groups.Length == 0 ? double.NaN : (double)total / groups.Length);
+        return new GroupAccuracies(perGroup, counts, right, groups.Length == 0 ? double.NaN : (double)total / groups.Length);
     }
 }

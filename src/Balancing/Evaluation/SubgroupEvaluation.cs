@@ -131,42 +131,40 @@ public sealed class SubgroupEvaluation
             }
         }
 
-        (double Worst, double Balanced, double Accuracy, double? Aligned, double? Conflicting, double[] PerGroup) Measure(int[] rows)
+        // The figures of one set of rows (the data, or a resample of it): group accuracies computed once, by
+        // GroupAccuracies (as in training), and bias-aligned and bias-conflicting accuracy from its counts.
+        var rowGroups = new int[labels.Count];
+        var rowCorrect = new bool[labels.Count];
+        (GroupAccuracies Groups, double? Aligned, double? Conflicting) Measure(int[] rows)
         {
-            var right = new long[groupCount];
-            var counts = new long[groupCount];
-            long total = 0, alignedRight = 0, alignedCount = 0, conflictRight = 0, conflictCount = 0;
-            foreach (int r in rows)
+            for (int i = 0; i < rows.Length; i++)
             {
-                int g = groups[r];
-                counts[g]++;
-                if (correct[r])
-                {
-                    right[g]++;
-                    total++;
-                }
+                rowGroups[i] = groups[rows[i]];
+                rowCorrect[i] = correct[rows[i]];
+            }
 
+            GroupAccuracies measured = GroupAccuracies.Compute(rowGroups.AsSpan(0, rows.Length), rowCorrect.AsSpan(0, rows.Length), groupCount);
+            if (trainingReport is null)
+            {
+                return (measured, null, null);
+            }
+
+            long alignedRight = 0, alignedCount = 0, conflictRight = 0, conflictCount = 0;
+            for (int g = 0; g < groupCount; g++)
+            {
                 if (aligned[g] == true)
                 {
-                    alignedCount++;
-                    alignedRight += correct[r] ? 1 : 0;
+                    alignedRight += measured.Right[g];
+                    alignedCount += measured.Counts[g];
                 }
-                else if (aligned[g] == false)
+                else
                 {
-                    conflictCount++;
-                    conflictRight += correct[r] ? 1 : 0;
+                    conflictRight += measured.Right[g];
+                    conflictCount += measured.Counts[g];
                 }
             }
 
-            double[] perGroup = Enumerable.Range(0, groupCount).Select(g => counts[g] == 0 ? double.NaN : (double)right[g] / counts[g]).ToArray();
-            double[] present = perGroup.Where(a => !double.IsNaN(a)).ToArray();
-            return (
-                present.Length == 0 ? double.NaN : present.Min(),
-                present.Length == 0 ? double.NaN : present.Average(),
-                rows.Length == 0 ? double.NaN : (double)total / rows.Length,
-                trainingReport is null ? null : alignedCount == 0 ? double.NaN : (double)alignedRight / alignedCount,
-                trainingReport is null ? null : conflictCount == 0 ? double.NaN : (double)conflictRight / conflictCount,
-                perGroup);
+            return (measured, alignedCount == 0 ? double.NaN : (double)alignedRight / alignedCount, conflictCount == 0 ? double.NaN : (double)conflictRight / conflictCount);
         }
 
         int[] all = Enumerable.Range(0, labels.Count).ToArray();
@@ -191,8 +189,8 @@ public sealed class SubgroupEvaluation
                 }
             }
 
-            var measured = Measure(sample);
-            worst[b] = measured.Worst;
+            GroupAccuracies measured = Measure(sample).Groups;
+            worst[b] = measured.WorstGroup;
             balanced[b] = measured.Balanced;
             accuracy[b] = measured.Accuracy;
             for (int g = 0; g < groupCount; g++)
@@ -211,15 +209,15 @@ public sealed class SubgroupEvaluation
         var subgroupList = new List<SubgroupAccuracy>(groupCount);
         for (int g = 0; g < groupCount; g++)
         {
-            long count = members[g].Length;
-            long right = members[g].Count(r => correct[r]);
-            double acc = count == 0 ? double.NaN : (double)right / count;
-            subgroupList.Add(new SubgroupAccuracy(labelValues[g / attributeValues.Length], attributeValues[g % attributeValues.Length], count, right, acc,
+            long count = point.Groups.Counts[g];
+            double acc = point.Groups.PerGroup[g];
+            subgroupList.Add(new SubgroupAccuracy(labelValues[g / attributeValues.Length], attributeValues[g % attributeValues.Length], count, point.Groups.Right[g], acc,
                 count == 0 ? null : Interval(perGroupSamples[g], acc), aligned[g]));
         }
 
-        return new SubgroupEvaluation(subgroupList, point.Worst, point.Balanced, point.Accuracy, point.Aligned, point.Conflicting,
-            Interval(worst, point.Worst), Interval(balanced, point.Balanced), Interval(accuracy, point.Accuracy), resamples, confidenceLevel);
+        GroupAccuracies pointGroups = point.Groups;
+        return new SubgroupEvaluation(subgroupList, pointGroups.WorstGroup, pointGroups.Balanced, pointGroups.Accuracy, point.Aligned, point.Conflicting,
+            Interval(worst, pointGroups.WorstGroup), Interval(balanced, pointGroups.Balanced), Interval(accuracy, pointGroups.Accuracy), resamples, confidenceLevel);
     }
 
     /// <summary>An aligned table: one row per subgroup, then the summary figures with their intervals.</summary>
