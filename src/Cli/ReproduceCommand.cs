@@ -75,10 +75,10 @@ internal sealed class ReproduceCommand : Command
             return result;
         });
 
-        List<ExperimentResult> all = ResultsTable.Read(csv);
-        ResultsTable.WriteCharts(all, outDir);
-        AtomicFile.WriteText(Path.Combine(outDir, "results.md"), ResultsTable.ToMarkdown(all, chartFolder: string.Empty));
-        context.Out.WriteLine(ResultsTable.ToMarkdown(all));
+        List<ExperimentResult> all = ResultsCsv.Read(csv);
+        ResultsCharts.Write(all, outDir);
+        AtomicFile.WriteText(Path.Combine(outDir, "results.md"), ResultsMarkdown.ToMarkdown(all, chartFolder: string.Empty));
+        context.Out.WriteLine(ResultsMarkdown.ToMarkdown(all));
         context.Out.WriteLine($"{all.Count} cells in {csv}; this run took {watch.Elapsed.TotalMinutes:0.0} min.");
         return 0;
     }

@@ -32,7 +32,7 @@ internal sealed class ResultsCommand : Command
                 throw new InvalidDataException($"Results file '{csv}' is empty; pass a results.csv that 'ffr reproduce' wrote (its first line is the header).");
             }
 
-            foreach (ExperimentResult result in ResultsTable.Read(csv))
+            foreach (ExperimentResult result in ResultsCsv.Read(csv))
             {
                 if (!origin.TryAdd(result.Cell, csv))
                 {
@@ -52,9 +52,9 @@ internal sealed class ResultsCommand : Command
         Outputs.Writable("page", page);
         string chartFolder = (args.Value("charts") ?? "results").Replace('\\', '/').TrimEnd('/');
         string pageFolder = Path.GetDirectoryName(page)!;
-        IReadOnlyList<string> charts = ResultsTable.WriteCharts(results, Path.Combine(pageFolder, chartFolder));
+        IReadOnlyList<string> charts = ResultsCharts.Write(results, Path.Combine(pageFolder, chartFolder));
         string before = File.Exists(page) ? File.ReadAllText(page) : string.Empty;
-        AtomicFile.WriteText(page, ResultsTable.ReplaceGenerated(before, ResultsTable.ToMarkdown(results, chartFolder)));
+        AtomicFile.WriteText(page, ResultsPage.ReplaceGenerated(before, ResultsMarkdown.ToMarkdown(results, chartFolder)));
         context.Out.WriteLine($"Wrote {results.Count} cells to {page} and {charts.Count} charts to {Path.Combine(pageFolder, chartFolder)}.");
         return 0;
     }

@@ -172,7 +172,7 @@ public static class Comparison
     {
         ArgumentNullException.ThrowIfNull(results);
         var rows = results.GroupBy(r => (r.Cell.Strategy, r.Cell.Method))
-            .Select(g => (g.Key, Stats: ResultsTable.OverSeeds(g.Select(r => r.ValidationWorstGroupAccuracy).ToArray()), Seeds: g.Count()))
+            .Select(g => (g.Key, Stats: SeedStatistics.Compute(g.Select(r => r.ValidationWorstGroupAccuracy).ToArray()), Seeds: g.Count()))
             .OrderByDescending(r => r.Stats.Mean).ToArray();
         if (rows.Length == 0)
         {

@@ -142,10 +142,10 @@ internal sealed class ComparisonMarkdown
         sb.Append("| Strategy-method | Test worst-group | Test balanced | Validation worst-group | Seeds |\n| --- | ---: | ---: | ---: | ---: |\n");
         foreach (var row in Results.GroupBy(r => (r.Cell.Strategy, r.Cell.Method)).OrderBy(g => g.Key))
         {
-            sb.Append($"| {row.First().Cell.Name} | {ResultsTable.MeanStd(row.Select(r => r.WorstGroupAccuracy))} | {ResultsTable.MeanStd(row.Select(r => r.BalancedAccuracy))} | {ResultsTable.MeanStd(row.Select(r => r.ValidationWorstGroupAccuracy))} | {row.Count()} |\n");
+            sb.Append($"| {row.First().Cell.Name} | {SeedStatistics.Format(row.Select(r => r.WorstGroupAccuracy))} | {SeedStatistics.Format(row.Select(r => r.BalancedAccuracy))} | {SeedStatistics.Format(row.Select(r => r.ValidationWorstGroupAccuracy))} | {row.Count()} |\n");
         }
 
-        ResultsTable.WriteChart(Results, "Test worst-group accuracy (mean ± sd over seeds)", Path.Combine(_folder, "charts", "worst-group.png"));
+        ResultsCharts.WriteOne(Results, "Test worst-group accuracy (mean ± sd over seeds)", Path.Combine(_folder, "charts", "worst-group.png"));
         sb.Append("\n![Test worst-group accuracy per method and strategy](charts/worst-group.png)\n\n");
     }
 

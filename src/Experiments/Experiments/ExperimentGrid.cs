@@ -20,7 +20,7 @@ public static class ExperimentGrid
 {
     /// <summary>Runs the cells of <paramref name="cells"/> that <paramref name="resultsCsv"/> lacks, in order.</summary>
     /// <param name="cells">The grid, in the order to run it.</param>
-    /// <param name="resultsCsv">The results file (<see cref="ResultsTable"/>); created when absent.</param>
+    /// <param name="resultsCsv">The results file (<see cref="ResultsCsv"/>); created when absent.</param>
     /// <param name="runCell">Trains and evaluates one cell; called with the cell and its 1-based position in the grid.</param>
     /// <param name="timeBudget">
     /// Wall time allowed for this call, or null for none. Before each cell after the first one run, the
@@ -39,7 +39,7 @@ public static class ExperimentGrid
             AtomicFile.WriteText(resultsCsv, string.Empty);
         }
 
-        var done = ResultsTable.Read(resultsCsv).Select(r => r.Cell).ToHashSet();
+        var done = ResultsCsv.Read(resultsCsv).Select(r => r.Cell).ToHashSet();
         var watch = Stopwatch.StartNew();
         var seconds = new List<double>();
         string? stopped = null;
@@ -67,11 +67,11 @@ public static class ExperimentGrid
             long start = Stopwatch.GetTimestamp();
             ExperimentResult result = runCell(cell, i + 1);
             seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
-            ResultsTable.Append(resultsCsv, result);
+            ResultsCsv.Append(resultsCsv, result);
             done.Add(cell);
         }
 
-        Dictionary<ExperimentCell, ExperimentResult> byCell = ResultsTable.Read(resultsCsv).GroupBy(r => r.Cell).ToDictionary(g => g.Key, g => g.Last());
+        Dictionary<ExperimentCell, ExperimentResult> byCell = ResultsCsv.Read(resultsCsv).GroupBy(r => r.Cell).ToDictionary(g => g.Key, g => g.Last());
         ExperimentResult[] results = cells.Where(byCell.ContainsKey).Select(c => byCell[c]).ToArray();
         return new ExperimentGridRun(results, seconds.Count, notRun, stopped);
     }

@@ -93,7 +93,7 @@ public sealed class DamagedInputTests
         File.Delete(csv);
         for (int seed = 0; seed < 3; seed++)
         {
-            ResultsTable.Append(csv, new ExperimentResult(new ExperimentCell(0.99, 3, SyntheticStrategy.Ffr, TrainingMethod.Erm, seed), 0.8, 0.9, 0.9, 0.8, 12.5));
+            Experiments.ResultsCsv.Append(csv, new ExperimentResult(new ExperimentCell(0.99, 3, SyntheticStrategy.Ffr, TrainingMethod.Erm, seed), 0.8, 0.9, 0.9, 0.8, 12.5));
         }
 
         return csv;
