@@ -1,9 +1,5 @@
-using System.Globalization;
 using Ffr.MLNet.Budgets;
-using Ffr.MLNet.Datasets;
 using Ffr.MLNet.Experiments;
-using Ffr.MLNet.IO;
-using Ffr.MLNet.Manifests;
 using Ffr.MLNet.Training;
 using Microsoft.ML;
 
@@ -40,61 +36,27 @@ internal sealed class ReproduceCommand : Command
         IReadOnlyList<int> seeds = args.Ints("seeds", new[] { 0, 1, 2 });
         SyntheticStrategy[] strategies = Names.Selection(args, "strategies", "none,usb,asb,ffr", Names.Strategies);
         TrainingMethod[] methods = Names.Selection(args, "methods", "erm,resample,groupdro,dfr", Names.Methods);
-        string csv = Path.Combine(outDir, "results.csv");
-        int majorityPerClass = args.Int("majority-per-class", 1000, 1, 100_000);
-        int renderSize = args.Int("render-size", 32, 28, 1024);
-        ExperimentCell[] cells = (
-            from biasRate in biasRates
-            from severity in severities
-            from seed in seeds
-            from strategy in strategies
-            from method in methods
-            select new ExperimentCell(biasRate, severity, strategy, method, seed)).ToArray();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-
-        // One dataset at a time: the runner of the cell's (bias rate, severity, seed), made when its first unfinished cell comes.
-        (double, int, int)? currentKey = null;
-        ExperimentRunner? runner = null;
-        ExperimentGrid.Run(cells, csv, (cell, index) =>
+        ReproductionReport report = Reproduction.Run(outDir, new ReproductionOptions
         {
-            var key = (cell.BiasRate, cell.Severity, cell.Seed);
-            if (runner is null || currentKey != key)
+            BiasRates = biasRates, Severities = severities, Seeds = seeds, Strategies = strategies, Methods = methods,
+            MajorityPerClass = args.Int("majority-per-class", 1000, 1, 100_000),
+            RenderSize = args.Int("render-size", 32, 28, 1024),
+            NewContext = () =>
             {
-                runner = Runner(context, outDir, cell.BiasRate, cell.Severity, cell.Seed, majorityPerClass, renderSize, device);
-                currentKey = key;
-            }
-
-            string label = string.Create(CultureInfo.InvariantCulture, $"[{index}/{cells.Length}] r={cell.BiasRate} s={cell.Severity} seed={cell.Seed} {cell.Name}");
-            FfrTrainerOptions options = Schedules.Apply(args, NetworkChoice.Apply(args, new FfrTrainerOptions
+                MLContext ml = context.NewMLContext();
+                ml.GpuDeviceId = device;
+                return ml;
+            },
+            TrainerOptions = (_, label) => Schedules.Apply(args, NetworkChoice.Apply(args, new FfrTrainerOptions
             {
-                Strategy = cell.Strategy, Method = cell.Method, Seed = cell.Seed,
                 Progress = new ProgressPrinter(context, label), CancellationToken = context.Cancellation,
-            }));
-            ExperimentResult result = runner.RunCell(options, cell, outputFolder: null);
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: test worst-group {result.WorstGroupAccuracy:0.000}, balanced {result.BalancedAccuracy:0.000} ({result.Seconds:0} s)"));
-            return result;
+            })),
+            Log = context.Out.WriteLine,
         });
 
-        List<ExperimentResult> all = ResultsCsv.Read(csv);
-        ResultsCharts.Write(all, outDir);
-        AtomicFile.WriteText(Path.Combine(outDir, "results.md"), ResultsMarkdown.ToMarkdown(all, chartFolder: string.Empty));
-        context.Out.WriteLine(ResultsMarkdown.ToMarkdown(all));
-        context.Out.WriteLine($"{all.Count} cells in {csv}; this run took {watch.Elapsed.TotalMinutes:0.0} min.");
+        context.Out.WriteLine(ResultsMarkdown.ToMarkdown(report.Results));
+        context.Out.WriteLine($"{report.Results.Count} cells in {report.ResultsCsv}; this run took {watch.Elapsed.TotalMinutes:0.0} min.");
         return 0;
-    }
-
-    private static ExperimentRunner Runner(CliContext context, string outDir, double biasRate, int severity, int seed, int majorityPerClass, int renderSize, int? device)
-    {
-        string size = renderSize == 32 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"-px{renderSize}");
-        string folder = Path.Combine(outDir, "data", string.Create(CultureInfo.InvariantCulture, $"r{biasRate}-s{severity}-seed{seed}-m{majorityPerClass}{size}"));
-        string manifest = Path.Combine(folder, "manifest.csv");
-        if (!File.Exists(manifest))
-        {
-            manifest = BenchmarkDataset.Create(new BenchmarkDatasetOptions { BiasRate = biasRate, SyntheticSeverity = severity, Seed = seed, MajorityPerClass = majorityPerClass, ImageSize = renderSize }).WriteTo(folder);
-        }
-
-        MLContext ml = context.NewMLContext();
-        ml.GpuDeviceId = device;
-        return new ExperimentRunner(ml, ImageManifest.Load(manifest, new ManifestLoadOptions { VerifyImages = false }));
     }
 }
