@@ -1,3 +1,5 @@
+// One file over 250 lines on purpose: report.md's sections in reading order, sharing the cells' names and the number formats;
+// split, one document's layout would be spread over several files.
 using System.Globalization;
 using System.Text;
 using Ffr.MLNet.Budgets;
