@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # An application outside the repository, made as a new user makes one, against packages from a folder feed:
 #   1. copies the repository's files (git ls-files) to a temporary folder and packs Ffr.MLNet.Balancing,
-#      .Transforms, .Trainers, .Generation and the ffr tool (for this machine's platform) into a folder feed,
+#      .Transforms, .Trainers, .Generation, .Experiments and the ffr tool (for this machine's platform) into a folder feed,
 #      with a version of its own (1.0.0-outside.<time>), so no package cached before is reused;
 #   2. creates a console project with `dotnet new console` in that temporary folder, adds the packages from
 #      the feed (`dotnet add package`; dependencies come from the machine's usual NuGet sources), builds it
@@ -23,7 +23,7 @@ packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 
 cleanup() {
     local status=$?
-    for id in ffr.mlnet.balancing ffr.mlnet.transforms ffr.mlnet.trainers ffr.mlnet.generation ffr.mlnet.cli "ffr.mlnet.cli.$rid"; do
+    for id in ffr.mlnet.balancing ffr.mlnet.transforms ffr.mlnet.trainers ffr.mlnet.generation ffr.mlnet.experiments ffr.mlnet.cli "ffr.mlnet.cli.$rid"; do
         rm -rf "$packages/$id/$version"
     done
     if [[ "${FFR_KEEP_WORK:-}" == 1 ]]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
@@ -56,7 +56,7 @@ fi
 [[ -f "$work/source/Ffr.MLNet.sln" ]] || fail "could not copy the repository to $work/source"
 export FfrToolRids="$rid"
 dn pack "$work/source/src/Cli/Ffr.MLNet.Cli.csproj" -c Release -p:VersionSuffix="${version#1.0.0-}" -p:PackageOutputPath="$work/feed/" -nologo -v q
-for project in Balancing Transforms Trainers Generation; do
+for project in Balancing Transforms Trainers Generation Experiments; do
     dn pack "$work/source/src/$project/Ffr.MLNet.$project.csproj" -c Release --no-build -p:VersionSuffix="${version#1.0.0-}" -p:PackageOutputPath="$work/feed/" -nologo -v q
 done
 unset FfrToolRids
@@ -79,6 +79,7 @@ dn new console -n Consumer -o app -f net10.0 --no-restore > /dev/null
 cp "$repo/build/outside-consumer/Program.cs" app/Program.cs
 dn add app/Consumer.csproj package Ffr.MLNet.Trainers --version "$version"
 dn add app/Consumer.csproj package Ffr.MLNet.Generation --version "$version"
+dn add app/Consumer.csproj package Ffr.MLNet.Experiments --version "$version"
 dn build app/Consumer.csproj -c Release -nologo -v n > build.log || { tail -40 build.log; fail "the application does not build"; }
 grep -E "Ffr\.MLNet: " build.log | sed 's/^ *//' || true
 out=app/bin/Release/net10.0
