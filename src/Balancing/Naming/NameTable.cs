@@ -21,13 +21,9 @@ public sealed class NameTable<TEnum>
             throw new InvalidOperationException($"The names of {typeof(TEnum).Name} lack {string.Join(", ", missing)}.");
         }
 
-        Values = rows.Select(r => r.Value).ToArray();
         Tokens = rows.Select(r => r.Token).ToArray();
         _byToken = rows.ToDictionary(r => r.Token, r => r.Value, StringComparer.Ordinal);
     }
-
-    /// <summary>Every value, in the table's order (the enum's).</summary>
-    public IReadOnlyList<TEnum> Values { get; }
 
     /// <summary>Every token, in the table's order: "none", "usb", "asb", "ffr".</summary>
     public IReadOnlyList<string> Tokens { get; }
