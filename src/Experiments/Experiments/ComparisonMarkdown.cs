@@ -197,7 +197,7 @@ internal sealed class ComparisonMarkdown
             return;
         }
 
-        IReadOnlyList<ImageRow> explained = Comparison.ExplainConflicting(_runner,
+        IReadOnlyList<ImageRow> explained = ConflictingExplanations.Explain(_runner,
             models.Select(r => (Name(r.Cell), ExperimentRunner.CellFiles(_folder, r.Cell).Model)).ToArray(), _options.ExplainedImagesPerClass, _options.Rise, Path.Combine(_folder, "charts", "rise.png"));
         if (explained.Count == 0)
         {
