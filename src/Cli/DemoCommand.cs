@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Datasets;
@@ -9,7 +10,7 @@ using Microsoft.ML;
 namespace Ffr.MLNet.Cli;
 
 /// <summary>ffr demo: the README's main job. None, USB, ASB and FFR on the embedded benchmark dataset at bias rate 0.99.</summary>
-internal sealed class DemoCommand : Command
+internal sealed class DemoCommand : CliCommand
 {
     private static readonly (SyntheticStrategy Strategy, TrainingMethod Method)[] Runs =
     {
@@ -17,27 +18,30 @@ internal sealed class DemoCommand : Command
         (SyntheticStrategy.Ffr, TrainingMethod.Erm), (SyntheticStrategy.Ffr, TrainingMethod.GroupDro),
     };
 
-    public override string Name => "demo";
+    private readonly CliOption<string> _out = CliOptions.Text("--out", "The report folder (data, models, report.md).", "ffr-demo", "-o");
+    private readonly CliOption<int> _seed = CliOptions.Int("--seed", "Seed of the dataset and the trainings.", CliContext.Seed);
+    private readonly CliOption<int> _majorityPerClass = BenchmarkDataCommand.MajorityPerClass();
+    private readonly Schedules _schedule = new();
 
-    public override string Summary => "Train None-ERM, USB-ERM, ASB-ERM, FFR-ERM and FFR-GroupDRO on the embedded dataset (bias rate 0.99) and compare.";
-
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    public DemoCommand()
+        : base("demo", "Train None-ERM, USB-ERM, ASB-ERM, FFR-ERM and FFR-GroupDRO on the embedded dataset (bias rate 0.99) and compare.")
     {
-        new OptionSpec("out", "The report folder (data, models, report.md).", Default: "ffr-demo"),
-        new OptionSpec("seed", "Seed of the dataset and the trainings.", Default: "0"),
-        new OptionSpec("majority-per-class", "Bias-aligned training images per class (smaller is faster).", Default: "1000"),
-    }.Concat(Schedules.Options).ToArray();
+        Add(_out);
+        Add(_seed);
+        Add(_majorityPerClass);
+        Add(_schedule.Options);
+    }
 
     public override bool StopsAfterStep => true;
 
-    public override int Run(Arguments args, CliContext context)
+    public override int Run(ParseResult args, CliContext context)
     {
-        string outDir = Path.GetFullPath(args.Value("out") ?? "ffr-demo");
-        Outputs.Writable("out", outDir, folder: true);
-        int seed = args.Int("seed", 0);
+        string outDir = Path.GetFullPath(args.Value(_out));
+        Outputs.Writable(_out, outDir, folder: true);
+        int seed = args.GetValue(_seed);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         const double biasRate = 0.99;
-        var datasetOptions = new BenchmarkDatasetOptions { BiasRate = biasRate, Seed = seed, MajorityPerClass = args.Int("majority-per-class", 1000, 1, 100_000) };
+        var datasetOptions = new BenchmarkDatasetOptions { BiasRate = biasRate, Seed = seed, MajorityPerClass = args.GetValue(_majorityPerClass) };
         context.Out.WriteLine($"Writing the benchmark dataset (bias rate {biasRate}, synthetic signature severity {datasetOptions.SyntheticSeverity}) to {Path.Combine(outDir, "data")} ...");
         string manifestPath = BenchmarkDataset.Create(datasetOptions).WriteTo(Path.Combine(outDir, "data"));
         var ml = context.NewMLContext();
@@ -49,7 +53,7 @@ internal sealed class DemoCommand : Command
         {
             Runs = Runs,
             Seeds = new[] { seed },
-            TrainerOptions = cell => Schedules.Apply(args, new FfrTrainerOptions
+            TrainerOptions = cell => _schedule.Apply(args, new FfrTrainerOptions
             {
                 Progress = new ProgressPrinter(context, cell.Name), CancellationToken = context.Cancellation,
             }),
