@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Ffr.MLNet.IO;
 
 namespace Ffr.MLNet.Cli;
@@ -28,7 +29,7 @@ internal static class CliApp
     public static int Run(string[] args, CliContext context)
     {
         RootCommand root = Root(context);
-        ParseResult parsed = root.Parse(args);
+        ParseResult parsed = root.Parse(args, Parsing);
         if (parsed.Errors.Count > 0)
         {
             context.Error.WriteLine(parsed.CommandResult.Command is CliCommand command
@@ -41,6 +42,29 @@ internal static class CliApp
         {
             Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
         });
+    }
+
+    /// <summary>Response files (<c>@FILE</c>) as System.CommandLine reads them, a missing one said as the tool says any missing input.</summary>
+    private static readonly ParserConfiguration Parsing = ResponseFiles(new ParserConfiguration());
+
+    private static ParserConfiguration ResponseFiles(ParserConfiguration configuration)
+    {
+        TryReplaceToken read = configuration.ResponseFileTokenReplacer ?? throw new InvalidOperationException("System.CommandLine reads no response files.");
+        configuration.ResponseFileTokenReplacer = (string path, out IReadOnlyList<string>? tokens, out string? error) =>
+        {
+            try
+            {
+                InputFile.Require(path, "Response file", "Write the command's arguments into it (any number a line; # starts a comment), and pass it as @FILE.");
+            }
+            catch (IOException ex)
+            {
+                (tokens, error) = (null, ex.Message);
+                return false;
+            }
+
+            return read(path, out tokens, out error);
+        };
+        return configuration;
     }
 
     /// <summary>
