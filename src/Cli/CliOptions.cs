@@ -21,8 +21,19 @@ internal static class CliOptions
     public static CliOption<string> Required(string name, string description, params string[] aliases) =>
         new(name, description, aliases) { Arity = ArgumentArity.ExactlyOne, Required = true };
 
-    /// <summary>A switch: present or not.</summary>
-    public static CliOption<bool> Flag(string name, string description) => new(name, description, Array.Empty<string>()) { Arity = ArgumentArity.Zero };
+    /// <summary>A switch: present or not; written twice is a mistake, as for any option.</summary>
+    public static CliOption<bool> Flag(string name, string description)
+    {
+        var option = new CliOption<bool>(name, description, Array.Empty<string>()) { Arity = ArgumentArity.Zero };
+        option.Validators.Add(r =>
+        {
+            if (r.IdentifierTokenCount > 1)
+            {
+                r.AddError($"Option '{name}' is given more than once; give it once.");
+            }
+        });
+        return option;
+    }
 
     /// <summary>One or more texts, after one option (<c>--image a.png b.png</c>) or repeating it.</summary>
     public static CliOption<string[]> Many(string name, string description, bool required = false) =>

@@ -52,5 +52,6 @@ public sealed class AnalyzeCommandTests
     [InlineData(new[] { "analyze", "--manifest", "/nowhere/m.csv" }, 2, "ffr analyze: Manifest '/nowhere/m.csv' was not found.")]
     [InlineData(new[] { "analyze", "--manifest", "x.csv", "--colour", "red" }, 2, "ffr analyze: Unknown option '--colour' for 'ffr analyze'.")]
     [InlineData(new[] { "analyze", "--manifest", "/tmp" }, 2, "ffr analyze: Manifest '/tmp' is a folder, not a file.")]
+    [InlineData(new[] { "analyze", "--manifest", "/tmp", "--json", "--json" }, 2, "ffr analyze: Option '--json' is given more than once; give it once.")]
     public void UserErrors_OneMessageAndExitCode_NoStackTrace(string[] args, int code, string message) => Ffr.AssertFails(args, code, message);
 }
