@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Manifests;
@@ -8,29 +9,33 @@ using Microsoft.ML;
 namespace Ffr.MLNet.Cli;
 
 /// <summary>ffr analyze: the subgroup report of the real training rows and the synthetic budget of every strategy.</summary>
-internal sealed class AnalyzeCommand : Command
+internal sealed class AnalyzeCommand : CliCommand
 {
-    public override string Name => "analyze";
+    private readonly ManifestInput _manifest = new("The manifest CSV.", pool: true);
+    private readonly CliOption<int?> _imagesPerSubgroup = ManifestInput.ImagesPerSubgroup();
+    private readonly CliOption<bool> _json = CliOptions.Flag("--json", "Print one JSON object instead of tables.");
+    private readonly CliOption<string?> _chart = CliOptions.Text("--chart",
+        "Also draw the bias as a PNG: per label, real training images per attribute (bias-aligned subgroup marked), the synthetic pool and each strategy's budget.");
 
-    public override string Summary => "Subgroup report (counts, bias rates) and the synthetic budget of USB, ASB and FFR.";
-
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    public AnalyzeCommand()
+        : base("analyze", "Subgroup report (counts, bias rates) and the synthetic budget of USB, ASB and FFR.")
     {
-        new OptionSpec("manifest", "The manifest CSV.", Required: true),
-        Inputs.SyntheticPool,
-        Inputs.ImagesPerSubgroup,
-        new OptionSpec("json", "Print one JSON object instead of tables.", IsFlag: true),
-        new OptionSpec("chart", "Also draw the bias as a PNG: per label, real training images per attribute (bias-aligned subgroup marked), the synthetic pool and each strategy's budget."),
-    }.Concat(Inputs.ManifestOptions).ToArray();
+        Add(_manifest.Options);
+        Add(_imagesPerSubgroup);
+        Add(_json);
+        Add(_chart);
+        Add(_manifest.Validation.Options);
+    }
 
-    public override int Run(Arguments args, CliContext context)
+    public override int Run(ParseResult args, CliContext context)
     {
-        if (args.Value("chart") is string chartPath)
+        string? chart = args.GetValue(_chart);
+        if (chart is not null)
         {
-            Outputs.Writable("chart", chartPath);
+            Outputs.Writable(_chart, chart);
         }
 
-        (ImageManifest manifest, _) = Inputs.Manifest(args, context);
+        (ImageManifest manifest, _) = _manifest.Load(args, context);
         var ml = context.NewMLContext();
         IReadOnlyList<ImageRow> real = manifest.Select(DataSplit.Train, SampleSource.Real);
         if (real.Count == 0)
@@ -38,20 +43,20 @@ internal sealed class AnalyzeCommand : Command
             throw new UserErrorException("The manifest has no real training rows (Source real, Split train); there is nothing to analyse.");
         }
 
-        int? imagesPerSubgroup = args.IntOrNull("images-per-subgroup", 1, int.MaxValue);
+        int? imagesPerSubgroup = args.GetValue(_imagesPerSubgroup);
         SubgroupReport report = ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Real));
         SubgroupReport? pool = manifest.Select(DataSplit.Train, SampleSource.Synthetic).Count == 0 ? null : ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Synthetic));
 
         // Planned with the pool and shortfalls allowed, so that Available shows the pool and a short pool is reported here, as 'train' would find it.
         IReadOnlyList<SyntheticBudgetPlan> budgets = SyntheticBudgetPlan.CreateForEachStrategy(report, pool, imagesPerSubgroup);
         var plans = budgets.ToDictionary(p => p.Strategy);
-        if (args.Value("chart") is string chart)
+        if (chart is not null)
         {
             Charts.BiasPicture(report, pool, budgets, chart);
             context.Error.WriteLine($"Wrote the chart of the bias to {chart}.");
         }
 
-        if (args.Flag("json"))
+        if (args.GetValue(_json))
         {
             var json = new
             {

@@ -1,33 +1,47 @@
+using System.CommandLine;
 using Ffr.MLNet.Datasets;
 
 namespace Ffr.MLNet.Cli;
 
 /// <summary>ffr benchmark-data: writes the benchmark dataset and its manifest.</summary>
-internal sealed class BenchmarkDataCommand : Command
+internal sealed class BenchmarkDataCommand : CliCommand
 {
-    public override string Name => "benchmark-data";
+    private static readonly BenchmarkDatasetOptions Defaults = new();
 
-    public override string Summary => "Write the benchmark dataset (Fashion-MNIST garments on coloured backgrounds) and its manifest.";
+    private readonly CliOption<string> _out = CliOptions.Required("--out", "The folder to write.", "-o");
+    private readonly CliOption<double> _biasRate = BiasRate();
+    private readonly CliOption<int> _severity = CliOptions.Int("--severity", "Synthetic signature severity, 0 (none) to 5 (strong).", Defaults.SyntheticSeverity, 0, 5);
+    private readonly CliOption<int> _seed = CliOptions.Int("--seed", "Seed; the same seed writes the same bytes.", Defaults.Seed);
+    private readonly CliOption<bool> _full = CliOptions.Flag("--full", "Draw garments from the full Fashion-MNIST (apt-get install dataset-fashion-mnist).");
 
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    public BenchmarkDataCommand()
+        : base("benchmark-data", "Write the benchmark dataset (Fashion-MNIST garments on coloured backgrounds) and its manifest.")
     {
-        new OptionSpec("out", "The folder to write.", Required: true),
-        new OptionSpec("bias-rate", "Share of each class on its bias-aligned background.", Default: "0.99"),
-        new OptionSpec("severity", "Synthetic signature severity, 0 (none) to 5 (strong).", Default: "3"),
-        new OptionSpec("seed", "Seed; the same seed writes the same bytes.", Default: "0"),
-        new OptionSpec("full", "Draw garments from the full Fashion-MNIST (apt-get install dataset-fashion-mnist).", IsFlag: true),
-    };
+        Add(_out);
+        Add(_biasRate);
+        Add(_severity);
+        Add(_seed);
+        Add(_full);
+    }
 
-    public override int Run(Arguments args, CliContext context)
+    /// <summary>--bias-rate: the share of each class on its bias-aligned background, above 0.5 and below 1.</summary>
+    public static CliOption<double> BiasRate() =>
+        CliOptions.Number("--bias-rate", "Share of each class on its bias-aligned background.", Defaults.BiasRate, 0.5, 1, exclusive: true);
+
+    /// <summary>--majority-per-class: the benchmark's bias-aligned training images per class.</summary>
+    public static CliOption<int> MajorityPerClass() =>
+        CliOptions.Int("--majority-per-class", "Bias-aligned training images per class (smaller is faster).", Defaults.MajorityPerClass, 1, 100_000);
+
+    public override int Run(ParseResult args, CliContext context)
     {
         var data = BenchmarkDataset.Create(new BenchmarkDatasetOptions
         {
-            BiasRate = args.Double("bias-rate", 0.99, 0.5, 1, exclusive: true),
-            SyntheticSeverity = args.Int("severity", 3, 0, 5),
-            Seed = args.Int("seed", 0),
-            UseFullFashionMnist = args.Flag("full"),
+            BiasRate = args.GetValue(_biasRate),
+            SyntheticSeverity = args.GetValue(_severity),
+            Seed = args.GetValue(_seed),
+            UseFullFashionMnist = args.GetValue(_full),
         });
-        string manifest = data.WriteTo(args.Required("out"));
+        string manifest = data.WriteTo(args.Value(_out));
         context.Out.WriteLine($"Wrote {data.Train.Count} training, {data.Validation.Count} validation, {data.Test.Count} test and {data.SyntheticPool.Count} synthetic images; manifest {manifest}.");
         return 0;
     }

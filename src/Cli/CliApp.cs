@@ -1,57 +1,17 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Ffr.MLNet.IO;
-using Microsoft.ML;
 
 namespace Ffr.MLNet.Cli;
 
 /// <summary>
-/// Where a command writes, whether the output is a terminal (progress bars) or redirected (plain lines),
-/// and the command's private folder for ML.NET's temporary files (deleted when the command ends).
+/// The ffr tool on System.CommandLine: the subcommands under one root, <c>--help</c> (each command's, with defaults),
+/// <c>--version</c>, <c>--name value</c> and <c>--name=value</c>, response files (<c>@file</c>) and the <c>[suggest]</c>
+/// directive for shell completion. A command-line mistake is one message and exit code 2; a command's failure is
+/// turned into one message and its exit code by <see cref="CliErrors"/>.
 /// </summary>
-internal sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive, CancellationToken Cancellation, string? TemporaryFiles = null)
-{
-    /// <summary>The MLContext every command uses: seed 0, temporary files in the command's private folder.</summary>
-    public MLContext NewMLContext()
-    {
-        var ml = new MLContext(seed: 0);
-        if (TemporaryFiles is string folder)
-        {
-            ml.TempFilePath = folder;
-        }
-
-        return ml;
-    }
-}
-
-/// <summary>A subcommand: its options, its help, and what it runs.</summary>
-internal abstract class Command
-{
-    public abstract string Name { get; }
-
-    public abstract string Summary { get; }
-
-    public abstract IReadOnlyList<OptionSpec> Options { get; }
-
-    public abstract int Run(Arguments args, CliContext context);
-
-    /// <summary>Whether the command watches the cancellation token and stops after its current step (otherwise Ctrl+C and SIGTERM end it at once).</summary>
-    public virtual bool StopsAfterStep => false;
-
-    public string Help()
-    {
-        var lines = new List<string> { $"ffr {Name}: {Summary}", string.Empty, "Options:" };
-        foreach (OptionSpec o in Options)
-        {
-            string value = o.IsFlag ? string.Empty : o.Many ? " <value>..." : " <value>";
-            string tail = o.Required ? " (required)" : o.Default is string d ? $" (default: {d})" : string.Empty;
-            lines.Add($"  --{o.Name}{value}".PadRight(32) + o.Help + tail);
-        }
-
-        lines.Add("  --help".PadRight(32) + "Show this help.");
-        return string.Join(Environment.NewLine, lines);
-    }
-}
-
-/// <summary>The ffr tool: finds the subcommand, parses its options, runs it, turns user errors into one message and an exit code.</summary>
 internal static class CliApp
 {
     public const int UserError = 2;
@@ -59,7 +19,8 @@ internal static class CliApp
     public const int Cancelled = 130;
     public const int Terminated = 143;
 
-    public static IReadOnlyList<Command> Commands { get; } = new Command[]
+    /// <summary>The subcommands, in the order of 'ffr --help'; new ones each call (System.CommandLine symbols belong to one tree).</summary>
+    public static IReadOnlyList<CliCommand> CreateCommands() => new CliCommand[]
     {
         new ImportCommand(), new AnalyzeCommand(), new PlanCommand(), new GenerateCommand(), new TrainCommand(), new EvaluateCommand(), new ExportCommand(),
         new ExplainCommand(), new BenchmarkDataCommand(), new CompareCommand(), new DemoCommand(), new ReproduceCommand(), new ResultsCommand(),
@@ -67,35 +28,110 @@ internal static class CliApp
 
     public static int Run(string[] args, CliContext context)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        RootCommand root = Root(context);
+        ParseResult parsed = root.Parse(args, Parsing);
+        if (parsed.Errors.Count > 0)
         {
-            context.Out.WriteLine(Usage());
-            return args.Length == 0 ? UserError : 0;
-        }
-
-        if (args[0] is "--version")
-        {
-            context.Out.WriteLine(Version);
-            return 0;
-        }
-
-        Command? command = Commands.FirstOrDefault(c => c.Name == args[0]);
-        if (command is null)
-        {
-            context.Error.WriteLine($"ffr: unknown command '{args[0]}'. Commands: {string.Join(", ", Commands.Select(c => c.Name))}. See 'ffr --help'.");
+            context.Error.WriteLine(parsed.CommandResult.Command is CliCommand command
+                ? $"ffr {command.Name}: {CommandLineMistakes.Describe(parsed, command)}"
+                : CommandLineMistakes.DescribeRoot(parsed, root));
             return UserError;
         }
 
-        if (args.Skip(1).Any(a => a is "--help" or "-h"))
+        return parsed.Invoke(new InvocationConfiguration
         {
-            context.Out.WriteLine(command.Help());
-            return 0;
+            Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+        });
+    }
+
+    /// <summary>Response files (<c>@FILE</c>) as System.CommandLine reads them, a missing one said as the tool says any missing input.</summary>
+    private static readonly ParserConfiguration Parsing = ResponseFiles(new ParserConfiguration());
+
+    private static ParserConfiguration ResponseFiles(ParserConfiguration configuration)
+    {
+        TryReplaceToken read = configuration.ResponseFileTokenReplacer ?? throw new InvalidOperationException("System.CommandLine reads no response files.");
+        configuration.ResponseFileTokenReplacer = (string path, out IReadOnlyList<string>? tokens, out string? error) =>
+        {
+            try
+            {
+                InputFile.Require(path, "Response file", "Write the command's arguments into it (any number a line; # starts a comment), and pass it as @FILE.");
+            }
+            catch (IOException ex)
+            {
+                (tokens, error) = (null, ex.Message);
+                return false;
+            }
+
+            return read(path, out tokens, out error);
+        };
+        return configuration;
+    }
+
+    /// <summary>
+    /// True while a command runs that stops cleanly after its current step when cancelled (training,
+    /// generation); the signal handlers let any other command end at once, as it has nothing to finish.
+    /// </summary>
+    public static volatile bool StopsAfterStep;
+
+    /// <summary>The tool's version: the package version set once in Directory.Build.props, without the build metadata after '+'.</summary>
+    public static string Version { get; } =
+        (typeof(CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown").Split('+')[0];
+
+    /// <summary>What 'ffr --help' prints: the tool, how to call it, and every command with its summary.</summary>
+    public static string Usage(Command root) => string.Join(Environment.NewLine, new[]
+    {
+        "ffr: From Fake to Real for ML.NET. Measure subgroup bias, plan synthetic images, train with FFR or a baseline, evaluate by worst-group accuracy.",
+        string.Empty,
+        "Usage: ffr <command> [options]      ffr <command> --help      ffr --version",
+        "Options are --name value or --name=value; ffr @FILE reads more arguments from FILE (one or more a line, # starts a comment).",
+        "Shell completion: ffr [suggest:POSITION] \"ffr COMMAND LINE\" lists what may come at POSITION (dotnet-suggest asks it so).",
+        string.Empty,
+        "Commands:",
+    }.Concat(root.Subcommands.OfType<CliCommand>().Select(c => "  " + c.Name.PadRight(16) + c.Summary)));
+
+    private static RootCommand Root(CliContext context)
+    {
+        var root = new RootCommand("ffr: From Fake to Real for ML.NET.");
+        if (root.Name != "ffr")
+        {
+            root.Aliases.Add("ffr"); // a [suggest] line starts with the tool's name, whatever the host (dotnet run, a test)
         }
 
+        foreach (Option option in root.Options)
+        {
+            option.Action = option switch
+            {
+                HelpOption => new CliHelp(),
+                VersionOption => new PrintVersion(),
+                _ => option.Action,
+            };
+        }
+
+        root.SetAction(_ =>
+        {
+            context.Out.WriteLine(Usage(root));
+            return UserError;
+        });
+        foreach (CliCommand command in CreateCommands())
+        {
+            command.SetAction(parsed => Execute(command, parsed, context));
+            root.Add(command);
+        }
+
+        // 'ffr help', as 'ffr --help'.
+        var help = new Command("help") { Hidden = true };
+        help.SetAction(_ => context.Out.WriteLine(Usage(root)));
+        root.Add(help);
+        return root;
+    }
+
+    /// <summary>Runs a parsed command in its own temporary folder; a failure is one message and an exit code.</summary>
+    private static int Execute(CliCommand command, ParseResult parsed, CliContext context)
+    {
         TemporaryFolder? temporaryFiles = null;
         try
         {
-            Arguments parsed = Arguments.Parse(command.Name, args.Skip(1).ToArray(), command.Options);
             temporaryFiles = TemporaryFiles();
             StopsAfterStep = command.StopsAfterStep;
             return command.Run(parsed, context with { TemporaryFiles = temporaryFiles.Path });
@@ -113,12 +149,6 @@ internal static class CliApp
         }
     }
 
-    /// <summary>
-    /// True while a command runs that stops cleanly after its current step when cancelled (training,
-    /// generation); the signal handlers let any other command end at once, as it has nothing to finish.
-    /// </summary>
-    public static volatile bool StopsAfterStep;
-
     private static TemporaryFolder TemporaryFiles()
     {
         try
@@ -131,17 +161,15 @@ internal static class CliApp
         }
     }
 
-    /// <summary>The tool's version: the package version set once in Directory.Build.props, without the build metadata after '+'.</summary>
-    public static string Version { get; } =
-        (typeof(CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown").Split('+')[0];
-
-    public static string Usage() => string.Join(Environment.NewLine, new[]
+    /// <summary>--version: the package version alone (System.CommandLine's own adds the commit after '+').</summary>
+    private sealed class PrintVersion : SynchronousCommandLineAction
     {
-        "ffr: From Fake to Real for ML.NET. Measure subgroup bias, plan synthetic images, train with FFR or a baseline, evaluate by worst-group accuracy.",
-        string.Empty,
-        "Usage: ffr <command> [options]      ffr <command> --help      ffr --version",
-        string.Empty,
-        "Commands:",
-    }.Concat(Commands.Select(c => "  " + c.Name.PadRight(16) + c.Summary)));
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return 0;
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Experiments;
@@ -9,46 +10,54 @@ using Ffr.MLNet.Training;
 namespace Ffr.MLNet.Cli;
 
 /// <summary>ffr compare: the pilot on a user's manifest, the strategies x methods x seeds grid, resumable, with a report (Comparison).</summary>
-internal sealed class CompareCommand : Command
+internal sealed class CompareCommand : CliCommand
 {
-    public override string Name => "compare";
+    private static readonly ComparisonOptions Defaults = new();
 
-    public override string Summary => "Train strategies x methods x seeds on a manifest (resumable) and write report.md: test accuracies, a recommendation chosen on validation, RISE heatmaps, cost.";
+    private readonly ManifestInput _manifest = new("The manifest CSV (train, val, test and synthetic rows).", pool: true);
+    private readonly CliOption<SyntheticStrategy[]> _strategies = Grid.Strategies("Strategies; those that need a synthetic pool are skipped, with the reason, when there is none.");
+    private readonly CliOption<TrainingMethod[]> _methods = Grid.Methods();
+    private readonly CliOption<int[]> _seeds = CliOptions.Ints("--seeds", "Seeds; with two or more the report says whether the recommendation's margin is within their spread.", new[] { CliContext.Seed });
+    private readonly CliOption<string> _out = CliOptions.Text("--out", "The report folder (results.csv, models, charts, report.md); finished cells found there are kept.", "ffr-compare", "-o");
+    private readonly CliOption<double?> _maxMinutes = CliOptions.OptionalNumber("--max-minutes",
+        "Stop before a cell that would end past this many minutes (estimated from the cells run so far) and report what finished.", 0, 1_000_000, exclusive: true);
+    private readonly CliOption<int> _explain = CliOptions.Int("--explain-images",
+        "Bias-conflicting test images per class that None-ERM gets wrong, explained with RISE for it and the recommended model.", Defaults.ExplainedImagesPerClass, 0, 1000);
+    private readonly CliOption<int> _masks = ExplainCommand.Masks("RISE masks per image.");
+    private readonly CliOption<int?> _imagesPerSubgroup = ManifestInput.ImagesPerSubgroup();
+    private readonly CliOption<bool> _allowShortfall = CliOptions.Flag("--allow-shortfall",
+        "Train with what the synthetic pool holds when it is short of a budget (otherwise compare stops before any training).");
+    private readonly NetworkChoice _network = new();
+    private readonly Schedules _schedule = new();
 
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    public CompareCommand()
+        : base("compare", "Train strategies x methods x seeds on a manifest (resumable) and write report.md: test accuracies, a recommendation chosen on validation, RISE heatmaps, cost.")
     {
-        new OptionSpec("manifest", "The manifest CSV (train, val, test and synthetic rows).", Required: true),
-        Inputs.SyntheticPool,
-        new OptionSpec("strategies", "Strategies; those that need a synthetic pool are skipped, with the reason, when there is none.", Many: true, Default: "none,usb,asb,ffr"),
-        new OptionSpec("methods", "Methods.", Many: true, Default: "erm,resample,groupdro,dfr"),
-        new OptionSpec("seeds", "Seeds; with two or more the report says whether the recommendation's margin is within their spread.", Many: true, Default: "0"),
-        new OptionSpec("out", "The report folder (results.csv, models, charts, report.md); finished cells found there are kept.", Default: "ffr-compare"),
-        new OptionSpec("max-minutes", "Stop before a cell that would end past this many minutes (estimated from the cells run so far) and report what finished."),
-        new OptionSpec("explain-images", "Bias-conflicting test images per class that None-ERM gets wrong, explained with RISE for it and the recommended model.", Default: "2"),
-        new OptionSpec("masks", "RISE masks per image.", Default: "1000"),
-        Inputs.ImagesPerSubgroup,
-        new OptionSpec("allow-shortfall", "Train with what the synthetic pool holds when it is short of a budget (otherwise compare stops before any training).", IsFlag: true),
-    }.Concat(NetworkChoice.Options).Concat(Schedules.Options).Concat(Inputs.ManifestOptions).ToArray();
+        Add(_manifest.Options);
+        Add(new Option[] { _strategies, _methods, _seeds, _out, _maxMinutes, _explain, _masks, _imagesPerSubgroup, _allowShortfall });
+        Add(_network.Options);
+        Add(_schedule.Options);
+        Add(_manifest.Validation.Options);
+    }
 
     public override bool StopsAfterStep => true;
 
-    public override int Run(Arguments args, CliContext context)
+    public override int Run(ParseResult args, CliContext context)
     {
-        string outDir = Path.GetFullPath(args.Value("out") ?? "ffr-compare");
-        Outputs.Writable("out", outDir, folder: true);
-        SyntheticStrategy[] strategies = Names.Selection(args, "strategies", "none,usb,asb,ffr", Names.Strategies);
-        TrainingMethod[] methods = Names.Selection(args, "methods", "erm,resample,groupdro,dfr", Names.Methods);
-        IReadOnlyList<int> seeds = args.Ints("seeds", new[] { 0 }).Distinct().ToArray();
-        double? maxMinutes = args.Value("max-minutes") is null ? null : args.Double("max-minutes", 0, 0, 1_000_000, exclusive: true);
-        int? imagesPerSubgroup = args.IntOrNull("images-per-subgroup", 1, int.MaxValue);
-        var rise = new RiseOptions { Masks = args.Int("masks", 1000, 1, 1_000_000) };
-        int explain = args.Int("explain-images", 2, 0, 1000);
-        NetworkChoice.Apply(args, new FfrTrainerOptions()); // option mistakes before the manifest is read
-        Schedules.Apply(args, new FfrTrainerOptions());
+        string outDir = Path.GetFullPath(args.Value(_out));
+        Outputs.Writable(_out, outDir, folder: true);
+        SyntheticStrategy[] strategies = args.Value(_strategies);
+        TrainingMethod[] methods = args.Value(_methods);
+        IReadOnlyList<int> seeds = args.Value(_seeds).Distinct().ToArray();
+        double? maxMinutes = args.GetValue(_maxMinutes);
+        int? imagesPerSubgroup = args.GetValue(_imagesPerSubgroup);
+        var rise = new RiseOptions { Masks = args.GetValue(_masks) };
+        int explain = args.GetValue(_explain);
+        _network.Apply(args, new FfrTrainerOptions()); // option mistakes before the manifest is read
 
         var ml = context.NewMLContext();
-        ml.GpuDeviceId = NetworkChoice.Device(args);
-        (ImageManifest manifest, _) = Inputs.Manifest(args, context);
+        ml.GpuDeviceId = _network.GpuDevice(args);
+        (ImageManifest manifest, _) = _manifest.Load(args, context);
         if (manifest.Select(DataSplit.Train, SampleSource.Real).Count == 0)
         {
             throw new UserErrorException("The manifest has no real training rows (Source real, Split train); there is nothing to compare.");
@@ -61,7 +70,7 @@ internal sealed class CompareCommand : Command
                 ? "has no validation rows (Split val)"
                 : $"has no validation rows of {runner.MissingValidationSubgroups.Count} subgroup(s): {string.Join(", ", runner.MissingValidationSubgroups)}";
             throw new InvalidDataException(
-                $"The manifest '{args.Required("manifest")}' {which}. compare keeps each model's epoch and picks its recommendation by validation worst-group accuracy, so validation needs every subgroup: "
+                $"The manifest '{args.Value(_manifest.Manifest)}' {which}. compare keeps each model's epoch and picks its recommendation by validation worst-group accuracy, so validation needs every subgroup: "
                 + "add rows with Split val for them (ffr import --format csv without --split-column puts --val-fraction of each subgroup in val). Nothing was trained.");
         }
 
@@ -77,10 +86,10 @@ internal sealed class CompareCommand : Command
         {
             Runs = ComparisonOptions.Grid(strategies, methods),
             Seeds = seeds,
-            TrainerOptions = cell => Schedules.Apply(args, NetworkChoice.Apply(args, new FfrTrainerOptions
+            TrainerOptions = cell => _schedule.Apply(args, _network.Apply(args, new FfrTrainerOptions
             {
                 ImagesPerSubgroup = cell.Strategy is SyntheticStrategy.Asb or SyntheticStrategy.Ffr ? imagesPerSubgroup : null,
-                AllowPoolShortfall = args.Flag("allow-shortfall"),
+                AllowPoolShortfall = args.GetValue(_allowShortfall),
                 Progress = new ProgressPrinter(context, string.Create(CultureInfo.InvariantCulture, $"{cell.Name} seed {cell.Seed}")),
                 CancellationToken = context.Cancellation,
             })),
@@ -88,7 +97,7 @@ internal sealed class CompareCommand : Command
             ExplainedImagesPerClass = explain,
             Rise = rise,
             Generation = generation,
-            Description = $"Manifest: {Path.GetFullPath(args.Required("manifest"))}{(args.Value("synthetic") is string pool ? $"; synthetic pool: {Path.GetFullPath(pool)}" : string.Empty)}. "
+            Description = $"Manifest: {Path.GetFullPath(args.Value(_manifest.Manifest))}{(_manifest.Pool(args) is string pool ? $"; synthetic pool: {Path.GetFullPath(pool)}" : string.Empty)}. "
                 + $"Generation log: {(logFile is null ? "none" : logFile)}.",
             Log = context.Out.WriteLine,
         });
@@ -105,9 +114,9 @@ internal sealed class CompareCommand : Command
     }
 
     /// <summary>generation-log.jsonl beside the pool's manifest (--synthetic) or beside the manifest (its own synthetic rows); null when there is none.</summary>
-    private static string? GenerationLogFile(Arguments args)
+    private string? GenerationLogFile(ParseResult args)
     {
-        string manifest = args.Value("synthetic") ?? args.Required("manifest");
+        string manifest = _manifest.Pool(args) ?? args.Value(_manifest.Manifest);
         string file = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(manifest))!, GenerationLog.FileName);
         return File.Exists(file) ? file : null;
     }

@@ -1,34 +1,38 @@
+using System.CommandLine;
 using Ffr.MLNet.Experiments;
 using Ffr.MLNet.Training;
 
 namespace Ffr.MLNet.Cli;
 
 /// <summary>ffr demo: the README's main job. None, USB, ASB and FFR on the embedded benchmark dataset at bias rate 0.99.</summary>
-internal sealed class DemoCommand : Command
+internal sealed class DemoCommand : CliCommand
 {
-    public override string Name => "demo";
+    private readonly CliOption<string> _out = CliOptions.Text("--out", "The report folder (data, models, report.md).", "ffr-demo", "-o");
+    private readonly CliOption<int> _seed = CliOptions.Int("--seed", "Seed of the dataset and the trainings.", CliContext.Seed);
+    private readonly CliOption<int> _majorityPerClass = BenchmarkDataCommand.MajorityPerClass();
+    private readonly Schedules _schedule = new();
 
-    public override string Summary => "Train None-ERM, USB-ERM, ASB-ERM, FFR-ERM and FFR-GroupDRO on the embedded dataset (bias rate 0.99) and compare.";
-
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    public DemoCommand()
+        : base("demo", "Train None-ERM, USB-ERM, ASB-ERM, FFR-ERM and FFR-GroupDRO on the embedded dataset (bias rate 0.99) and compare.")
     {
-        new OptionSpec("out", "The report folder (data, models, report.md).", Default: "ffr-demo"),
-        new OptionSpec("seed", "Seed of the dataset and the trainings.", Default: "0"),
-        new OptionSpec("majority-per-class", "Bias-aligned training images per class (smaller is faster).", Default: "1000"),
-    }.Concat(Schedules.Options).ToArray();
+        Add(_out);
+        Add(_seed);
+        Add(_majorityPerClass);
+        Add(_schedule.Options);
+    }
 
     public override bool StopsAfterStep => true;
 
-    public override int Run(Arguments args, CliContext context)
+    public override int Run(ParseResult args, CliContext context)
     {
-        string outDir = Path.GetFullPath(args.Value("out") ?? "ffr-demo");
-        Outputs.Writable("out", outDir, folder: true);
+        string outDir = Path.GetFullPath(args.Value(_out));
+        Outputs.Writable(_out, outDir, folder: true);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         ComparisonReport report = BenchmarkDemo.Run(context.NewMLContext(), outDir, new BenchmarkDemoOptions
         {
-            Seed = args.Int("seed", 0),
-            MajorityPerClass = args.Int("majority-per-class", 1000, 1, 100_000),
-            TrainerOptions = cell => Schedules.Apply(args, new FfrTrainerOptions
+            Seed = args.GetValue(_seed),
+            MajorityPerClass = args.GetValue(_majorityPerClass),
+            TrainerOptions = cell => _schedule.Apply(args, new FfrTrainerOptions
             {
                 Progress = new ProgressPrinter(context, cell.Name), CancellationToken = context.Cancellation,
             }),

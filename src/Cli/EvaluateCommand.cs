@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using Ffr.MLNet.Evaluation;
 using Ffr.MLNet.Experiments;
@@ -8,32 +9,35 @@ using Microsoft.ML;
 namespace Ffr.MLNet.Cli;
 
 /// <summary>ffr evaluate: subgroup evaluation of a saved model on a manifest split.</summary>
-internal sealed class EvaluateCommand : Command
+internal sealed class EvaluateCommand : CliCommand
 {
-    public override string Name => "evaluate";
+    private readonly CliOption<string> _model = CliOptions.Required("--model", "A model zip written by 'ffr train'.");
+    private readonly ManifestInput _manifest = new("The manifest CSV.");
+    private readonly CliOption<DataSplit> _split = CliOptions.Choice("--split", "train, val or test.", Names.Splits, DataSplit.Test);
+    private readonly CliOption<bool> _json = CliOptions.Flag("--json", "Print one JSON object instead of a table.");
 
-    public override string Summary => "Worst-group, balanced and plain accuracy of a saved model, per subgroup.";
-
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    public EvaluateCommand()
+        : base("evaluate", "Worst-group, balanced and plain accuracy of a saved model, per subgroup.")
     {
-        new OptionSpec("model", "A model zip written by 'ffr train'.", Required: true),
-        new OptionSpec("manifest", "The manifest CSV.", Required: true),
-        new OptionSpec("split", "train, val or test.", Default: "test"),
-        new OptionSpec("json", "Print one JSON object instead of a table.", IsFlag: true),
-    }.Concat(Inputs.ManifestOptions).ToArray();
+        Add(_model);
+        Add(_manifest.Options);
+        Add(_split);
+        Add(_json);
+        Add(_manifest.Validation.Options);
+    }
 
-    public override int Run(Arguments args, CliContext context)
+    public override int Run(ParseResult args, CliContext context)
     {
-        string modelPath = Inputs.File(args, "model", "Model", $"Train one with 'ffr train --model-out {args.Required("model")} ...'.");
-        DataSplit split = args.Enum("split", DataSplit.Test, Names.Splits);
+        string modelPath = Inputs.File(args, _model, "Model", $"Train one with 'ffr train --model-out {args.Value(_model)} ...'.");
+        DataSplit split = args.GetValue(_split);
         var ml = context.NewMLContext();
-        (ImageManifest manifest, _) = Inputs.Manifest(args, context);
+        (ImageManifest manifest, _) = _manifest.Load(args, context);
         ITransformer model = ml.Model.LoadChecked(modelPath, out DataViewSchema inputSchema);
         try
         {
             CheckLabels(ModelFile.Labels(model, inputSchema), manifest, split, context);
             SubgroupEvaluation evaluation = new ExperimentRunner(ml, manifest).Evaluate(model, split);
-            context.Out.WriteLine(args.Flag("json") ? Json(evaluation) : evaluation.ToTable());
+            context.Out.WriteLine(args.GetValue(_json) ? Json(evaluation) : evaluation.ToTable());
             return 0;
         }
         finally

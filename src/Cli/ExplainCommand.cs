@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Ffr.MLNet.Explanations;
 using Ffr.MLNet.Images;
 using Ffr.MLNet.Training;
@@ -6,33 +7,41 @@ using Microsoft.ML;
 namespace Ffr.MLNet.Cli;
 
 /// <summary>ffr explain: RISE heatmaps of a saved model for some images, as PNG overlays named by image and class.</summary>
-internal sealed class ExplainCommand : Command
+internal sealed class ExplainCommand : CliCommand
 {
-    public override string Name => "explain";
+    private static readonly RiseOptions Defaults = new();
 
-    public override string Summary => "RISE saliency heatmaps of a saved model, written as PNG overlays on the images.";
+    private readonly CliOption<string> _model = CliOptions.Required("--model", "A model zip written by 'ffr train'.");
+    private readonly CliOption<string[]> _images = CliOptions.Many("--image", "One or more image files.", required: true);
+    private readonly CliOption<string> _out = CliOptions.Required("--out", "The folder for the overlays (<image>.<class>.png).", "-o");
+    private readonly CliOption<int> _masks = Masks("Random masks per image.");
+    private readonly CliOption<int> _seed = CliOptions.Int("--seed", "Seed of the masks.", Defaults.Seed);
 
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    public ExplainCommand()
+        : base("explain", "RISE saliency heatmaps of a saved model, written as PNG overlays on the images.")
     {
-        new OptionSpec("model", "A model zip written by 'ffr train'.", Required: true),
-        new OptionSpec("image", "One or more image files.", Required: true, Many: true),
-        new OptionSpec("out", "The folder for the overlays (<image>.<class>.png).", Required: true),
-        new OptionSpec("masks", "Random masks per image.", Default: "1000"),
-        new OptionSpec("seed", "Seed of the masks.", Default: "0"),
-    };
+        Add(_model);
+        Add(_images);
+        Add(_out);
+        Add(_masks);
+        Add(_seed);
+    }
 
-    public override int Run(Arguments args, CliContext context)
+    /// <summary>--masks: RISE's random masks per image, 1 to 1,000,000.</summary>
+    public static CliOption<int> Masks(string description) => CliOptions.Int("--masks", description, Defaults.Masks, 1, 1_000_000);
+
+    public override int Run(ParseResult args, CliContext context)
     {
-        string modelPath = Inputs.File(args, "model", "Model", "Pass a model zip written by 'ffr train'.");
-        string outDir = args.Required("out");
-        Outputs.Writable("out", outDir, folder: true);
-        IReadOnlyList<string> paths = args.Values("image");
+        string modelPath = Inputs.File(args, _model, "Model", "Pass a model zip written by 'ffr train'.");
+        string outDir = args.Value(_out);
+        Outputs.Writable(_out, outDir, folder: true);
+        IReadOnlyList<string> paths = args.Value(_images);
         foreach (string path in paths)
         {
             Inputs.Require(path, "Image", "Pass PNG, JPEG, BMP or WebP files.");
         }
 
-        var options = new RiseOptions { Masks = args.Int("masks", 1000, 1, 1_000_000), Seed = args.Int("seed", 0) };
+        var options = new RiseOptions { Masks = args.GetValue(_masks), Seed = args.GetValue(_seed) };
         RgbImage[] images = paths.Select(RgbImage.Load).ToArray();
         IReadOnlyList<string> labels = Labels(context, modelPath);
         IReadOnlyList<SaliencyMap> maps = Rise.Explain(ModelFile.ExtractOnnx(modelPath), images, options);

@@ -1,48 +1,53 @@
-using System.Globalization;
+using System.CommandLine;
 using Ffr.MLNet.Generation;
 
 namespace Ffr.MLNet.Cli;
 
 /// <summary>ffr generate: makes a plan's images with text-to-image servers, resumably, and writes the pool's manifest and a summary.</summary>
-internal sealed class GenerateCommand : Command
+internal sealed class GenerateCommand : CliCommand
 {
     private static readonly ImageGeneratorOptions Defaults = new();
 
-    public override string Name => "generate";
-
-    public override string Summary => "Make a plan's images with AUTOMATIC1111, ComfyUI or OpenAI-API servers (resumable, several servers share the work).";
-
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    private readonly CliOption<string> _plan = CliOptions.Required("--plan", "The generation-plan.jsonl written by 'ffr plan'.");
+    private readonly CliOption<string> _out = CliOptions.Required("--out", "Folder for the images (<label>/<attribute>/...), generation-log.jsonl, manifest.csv and generation-summary.json.", "-o");
+    private readonly CliOption<string[]> _endpoints = CliOptions.Many("--endpoint", "A server's root URL; repeat it (or give several) to share the work.", required: true);
+    private readonly CliOption<TextToImageApi> _api = CliOptions.Choice("--api", $"{string.Join(", ", TextToImageApis.ByName.Keys)}.", TextToImageApis.ByName, Defaults.Api);
+    private readonly CliOption<string?> _workflow = CliOptions.Text("--workflow",
+        "ComfyUI: an API-format workflow with {{prompt}}, {{seed}}, {{width}}, {{height}} (and {{negative_prompt}}, {{steps}}, {{cfg_scale}}, {{sampler}}).");
+    private readonly CliOption<string> _apiKeyVariable = CliOptions.Text("--api-key-variable", "OpenAI: the environment variable holding the API key (the key itself is never an option).", "OPENAI_API_KEY");
+    private readonly CliOption<string?> _model = CliOptions.Text("--model", "OpenAI: the model field (for example dall-e-2); the server's default when absent.");
+    private readonly CliOption<bool> _sendSeed = CliOptions.Flag("--send-seed", "OpenAI: also send the plan's seed (local servers honour it; OpenAI's service has no seed).");
+    private readonly CliOption<string> _negativePrompt = new("--negative-prompt", "Negative prompt for every image (not sent to OpenAI-API servers).", Array.Empty<string>())
     {
-        new OptionSpec("plan", "The generation-plan.jsonl written by 'ffr plan'.", Required: true),
-        new OptionSpec("out", "Folder for the images (<label>/<attribute>/...), generation-log.jsonl, manifest.csv and generation-summary.json.", Required: true),
-        new OptionSpec("endpoint", "A server's root URL; repeat it (or give several) to share the work.", Required: true, Many: true),
-        new OptionSpec("api", $"{string.Join(", ", TextToImageApis.ByName.Keys)}.", Default: Defaults.Api.Name()),
-        new OptionSpec("workflow", "ComfyUI: an API-format workflow with {{prompt}}, {{seed}}, {{width}}, {{height}} (and {{negative_prompt}}, {{steps}}, {{cfg_scale}}, {{sampler}})."),
-        new OptionSpec("api-key-variable", "OpenAI: the environment variable holding the API key (the key itself is never an option).", Default: DefaultApiKeyVariable),
-        new OptionSpec("model", "OpenAI: the model field (for example dall-e-2); the server's default when absent."),
-        new OptionSpec("send-seed", "OpenAI: also send the plan's seed (local servers honour it; OpenAI's service has no seed).", IsFlag: true),
-        new OptionSpec("negative-prompt", "Negative prompt for every image (not sent to OpenAI-API servers).", Default: "\"\""),
-        new OptionSpec("steps", "Sampling steps.", Default: Invariant(Defaults.Steps)),
-        new OptionSpec("cfg-scale", "Guidance scale.", Default: Invariant(Defaults.CfgScale)),
-        new OptionSpec("width", "Image width; answers of another size are asked again.", Default: Invariant(Defaults.Width)),
-        new OptionSpec("height", "Image height.", Default: Invariant(Defaults.Height)),
-        new OptionSpec("sampler", "Sampler name as the server spells it.", Default: Defaults.Sampler),
-        new OptionSpec("concurrency", "Images asked of each endpoint at once.", Default: Invariant(Defaults.ConcurrencyPerEndpoint)),
-        new OptionSpec("timeout", "Seconds one request may take before it is retried.", Default: Invariant(Defaults.Timeout.TotalSeconds)),
-        new OptionSpec("retries", "Retries of a request after a timeout, connection error, 429 or 5xx.", Default: Invariant(Defaults.MaxRetries)),
-        new OptionSpec("max-images", "Generate only the plan's first N images (to try a server)."),
+        Arity = ArgumentArity.ExactlyOne, DefaultValueFactory = _ => Defaults.NegativePrompt, DefaultText = $"\"{Defaults.NegativePrompt}\"",
     };
+    private readonly CliOption<int> _steps = CliOptions.Int("--steps", "Sampling steps.", Defaults.Steps, 1);
+    private readonly CliOption<double> _cfgScale = CliOptions.Number("--cfg-scale", "Guidance scale.", Defaults.CfgScale, 0, 100, exclusive: true);
+    private readonly CliOption<int> _width = CliOptions.Int("--width", "Image width; answers of another size are asked again.", Defaults.Width, 1, ImageGeneratorOptions.MaxImageSide);
+    private readonly CliOption<int> _height = CliOptions.Int("--height", "Image height.", Defaults.Height, 1, ImageGeneratorOptions.MaxImageSide);
+    private readonly CliOption<string> _sampler = CliOptions.Text("--sampler", "Sampler name as the server spells it.", Defaults.Sampler);
+    private readonly CliOption<int> _concurrency = CliOptions.Int("--concurrency", "Images asked of each endpoint at once.", Defaults.ConcurrencyPerEndpoint, 1, ImageGeneratorOptions.MaxConcurrencyPerEndpoint);
+    private readonly CliOption<double> _timeout = CliOptions.Number("--timeout", "Seconds one request may take before it is retried.",
+        Defaults.Timeout.TotalSeconds, ImageGeneratorOptions.MinTimeoutSeconds, ImageGeneratorOptions.MaxTimeoutSeconds, exclusive: false);
+    private readonly CliOption<int> _retries = CliOptions.Int("--retries", "Retries of a request after a timeout, connection error, 429 or 5xx.", Defaults.MaxRetries, 0, 100);
+    private readonly CliOption<int?> _maxImages = CliOptions.OptionalInt("--max-images", "Generate only the plan's first N images (to try a server).", 1, int.MaxValue);
 
-    private const string DefaultApiKeyVariable = "OPENAI_API_KEY";
+    public GenerateCommand()
+        : base("generate", "Make a plan's images with AUTOMATIC1111, ComfyUI or OpenAI-API servers (resumable, several servers share the work).")
+    {
+        Add(new Option[]
+        {
+            _plan, _out, _endpoints, _api, _workflow, _apiKeyVariable, _model, _sendSeed, _negativePrompt, _steps, _cfgScale, _width, _height, _sampler, _concurrency, _timeout, _retries, _maxImages,
+        });
+    }
 
     public override bool StopsAfterStep => true;
 
-    public override int Run(Arguments args, CliContext context)
+    public override int Run(ParseResult args, CliContext context)
     {
-        string outDir = args.Required("out");
-        string planPath = Inputs.File(args, "plan", "Plan", "Write a plan with 'ffr plan --manifest M --strategy ffr --out DIR' (it writes DIR/generation-plan.jsonl).");
-        Outputs.Writable("out", outDir, folder: true);
+        string outDir = args.Value(_out);
+        string planPath = Inputs.File(args, _plan, "Plan", "Write a plan with 'ffr plan --manifest M --strategy ffr --out DIR' (it writes DIR/generation-plan.jsonl).");
+        Outputs.Writable(_out, outDir, folder: true);
 
         ImageGeneratorOptions options = Parse(args);
         GenerationPlan plan = GenerationPlan.Load(planPath);
@@ -100,25 +105,25 @@ internal sealed class GenerateCommand : Command
         return 0;
     }
 
-    private static ImageGeneratorOptions Parse(Arguments args)
+    private ImageGeneratorOptions Parse(ParseResult args)
     {
         var options = new ImageGeneratorOptions
         {
-            Api = args.Enum("api", Defaults.Api, TextToImageApis.ByName),
-            NegativePrompt = args.Value("negative-prompt") ?? Defaults.NegativePrompt,
-            Steps = Positive(args, "steps", Defaults.Steps),
-            CfgScale = args.Double("cfg-scale", Defaults.CfgScale, 0, 100, exclusive: true),
-            Width = args.Int("width", Defaults.Width, 1, ImageGeneratorOptions.MaxImageSide),
-            Height = args.Int("height", Defaults.Height, 1, ImageGeneratorOptions.MaxImageSide),
-            Sampler = args.Value("sampler") ?? Defaults.Sampler,
-            ConcurrencyPerEndpoint = args.Int("concurrency", Defaults.ConcurrencyPerEndpoint, 1, ImageGeneratorOptions.MaxConcurrencyPerEndpoint),
-            Timeout = TimeSpan.FromSeconds(args.Double("timeout", Defaults.Timeout.TotalSeconds, ImageGeneratorOptions.MinTimeoutSeconds, ImageGeneratorOptions.MaxTimeoutSeconds)),
-            MaxRetries = args.Int("retries", Defaults.MaxRetries, 0, 100),
-            MaxImages = args.Value("max-images") is null ? null : Positive(args, "max-images", 0),
-            Model = args.Value("model"),
-            SendSeedToOpenAi = args.Flag("send-seed"),
+            Api = args.GetValue(_api),
+            NegativePrompt = args.Value(_negativePrompt),
+            Steps = args.GetValue(_steps),
+            CfgScale = args.GetValue(_cfgScale),
+            Width = args.GetValue(_width),
+            Height = args.GetValue(_height),
+            Sampler = args.Value(_sampler),
+            ConcurrencyPerEndpoint = args.GetValue(_concurrency),
+            Timeout = TimeSpan.FromSeconds(args.GetValue(_timeout)),
+            MaxRetries = args.GetValue(_retries),
+            MaxImages = args.GetValue(_maxImages),
+            Model = args.GetValue(_model),
+            SendSeedToOpenAi = args.GetValue(_sendSeed),
         };
-        foreach (string endpoint in args.Values("endpoint"))
+        foreach (string endpoint in args.Value(_endpoints))
         {
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
@@ -128,7 +133,7 @@ internal sealed class GenerateCommand : Command
             options.Endpoints.Add(uri);
         }
 
-        string? workflow = args.Value("workflow");
+        string? workflow = args.GetValue(_workflow);
         if (options.Api == TextToImageApi.ComfyUi)
         {
             options.Workflow = workflow is null
@@ -142,7 +147,7 @@ internal sealed class GenerateCommand : Command
 
         if (options.Api == TextToImageApi.OpenAi)
         {
-            string variable = args.Value("api-key-variable") ?? DefaultApiKeyVariable;
+            string variable = args.Value(_apiKeyVariable);
             options.ApiKey = Environment.GetEnvironmentVariable(variable) is { Length: > 0 } key
                 ? key
                 : throw new UserErrorException($"The environment variable {variable} holds no API key; set it (export {variable}=...), or name another variable with --api-key-variable. The key is never taken from the command line.");
@@ -150,8 +155,4 @@ internal sealed class GenerateCommand : Command
 
         return options;
     }
-
-    private static int Positive(Arguments args, string name, int fallback) => args.Int(name, fallback, 1, int.MaxValue);
-
-    private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 }

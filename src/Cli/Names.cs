@@ -52,23 +52,6 @@ internal static class Names
         ["SplitValues"] = "Map every value with --split-values (such as --split-values 0=train,1=val,2=test).",
     };
 
-    /// <summary>
-    /// The values of a list option (<c>--strategies none,ffr</c>, or several values), or of <paramref name="fallback"/>
-    /// when it is absent; an unknown name, or a list that selects nothing, is a command-line mistake.
-    /// </summary>
-    public static T[] Selection<T>(Arguments args, string option, string fallback, IReadOnlyDictionary<string, T> names)
-    {
-        IReadOnlyList<string> given = args.Values(option);
-        string[] values = (given.Count == 0 ? new[] { fallback } : given)
-            .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(v => v.Trim().ToLowerInvariant()).Where(v => v.Length > 0).Distinct().ToArray();
-        if (values.Length == 0)
-        {
-            throw new UserErrorException($"--{option} selects nothing; give one or more of {string.Join(", ", names.Keys)}.");
-        }
-
-        return values.Select(v => names.TryGetValue(v, out T? value) ? value : throw new UserErrorException($"--{option} '{v}' is not one of {string.Join(", ", names.Keys)}.")).ToArray();
-    }
-
     /// <summary>The command-line spelling of a strategy: none, usb, asb or ffr.</summary>
     public static string Format(SyntheticStrategy strategy) => Spelling.Strategies.Token(strategy);
 

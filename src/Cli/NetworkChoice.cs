@@ -1,30 +1,40 @@
+using System.CommandLine;
 using System.Globalization;
 using Ffr.MLNet.Networks;
 using Ffr.MLNet.Training;
 
 namespace Ffr.MLNet.Cli;
 
-/// <summary>The network options (architecture, image size, freezing, initial weights, device), shared by train and reproduce.</summary>
-internal static class NetworkChoice
+/// <summary>The network options (architecture, image size, freezing, initial weights, device), shared by train, compare and reproduce; defaults from <see cref="FfrTrainerDefaults"/>.</summary>
+internal sealed class NetworkChoice
 {
-    private static readonly int DefaultImageSize = new FfrTrainerOptions().ImageSize ?? 32;
+    /// <summary>--device when not given: the CPU (the GPU is asked for, never taken silently).</summary>
+    private const string Cpu = "cpu";
 
-    public static readonly OptionSpec[] Options =
-    {
-        new("architecture", "smallcnn, resnet18, resnet34, resnet50, or resnet18-imagenet (ImageNet-pretrained, for photos; use --image-size 224).", Default: "smallcnn"),
-        new("image-size", $"Side of the square network input, {FfrTrainerOptions.MinImageSize} to {FfrTrainerOptions.MaxImageSize} (32 or more for a ResNet); images are stretched to it.", Default: DefaultImageSize.ToString(CultureInfo.InvariantCulture)),
-        new("freeze", "none, backbone (train the head on features computed once: fast on a CPU) or all-but-last-stage; needs pretrained weights.", Default: "none"),
-        new("initial-weights", "Weights to start from: a state dict saved by PyTorch (.pth, .pt; e.g. torchvision's ImageNet ResNet weights), as .safetensors, or by TorchSharp, for the same architecture; a head of another size is skipped."),
-        new("device", "cpu, cuda or cuda:N.", Default: "cpu"),
-    };
+    public CliOption<NetworkArchitecture> Architecture { get; } = CliOptions.Choice("--architecture",
+        "smallcnn, resnet18, resnet34, resnet50, or resnet18-imagenet (ImageNet-pretrained, for photos; use --image-size 224).", Names.Architectures, FfrTrainerDefaults.Architecture);
+
+    public CliOption<int> ImageSize { get; } = CliOptions.Int("--image-size",
+        $"Side of the square network input, {FfrTrainerOptions.MinImageSize} to {FfrTrainerOptions.MaxImageSize} (32 or more for a ResNet); images are stretched to it.",
+        FfrTrainerDefaults.ImageSize, FfrTrainerOptions.MinImageSize, FfrTrainerOptions.MaxImageSize);
+
+    public CliOption<FrozenLayers> Freeze { get; } = CliOptions.Choice("--freeze",
+        "none, backbone (train the head on features computed once: fast on a CPU) or all-but-last-stage; needs pretrained weights.", Names.Freezing, FfrTrainerDefaults.Freeze);
+
+    public CliOption<string?> InitialWeights { get; } = CliOptions.Text("--initial-weights",
+        "Weights to start from: a state dict saved by PyTorch (.pth, .pt; e.g. torchvision's ImageNet ResNet weights), as .safetensors, or by TorchSharp, for the same architecture; a head of another size is skipped.");
+
+    public CliOption<string> Device { get; } = CliOptions.Completing(CliOptions.Text("--device", "cpu, cuda or cuda:N.", Cpu), new[] { Cpu, "cuda", "cuda:0" });
+
+    public IEnumerable<Option> Options => new Option[] { Architecture, ImageSize, Freeze, InitialWeights, Device };
 
     /// <summary>Sets the network options of <paramref name="options"/> from the arguments.</summary>
-    public static FfrTrainerOptions Apply(Arguments args, FfrTrainerOptions options)
+    public FfrTrainerOptions Apply(ParseResult args, FfrTrainerOptions options)
     {
-        options.Architecture = args.Enum("architecture", NetworkArchitecture.SmallCnn, Names.Architectures);
-        options.ImageSize = args.Int("image-size", DefaultImageSize, FfrTrainerOptions.MinImageSize, FfrTrainerOptions.MaxImageSize);
-        options.Freeze = args.Enum("freeze", FrozenLayers.None, Names.Freezing);
-        options.InitialWeightsPath = args.Value("initial-weights") is string weights
+        options.Architecture = args.GetValue(Architecture);
+        options.ImageSize = args.GetValue(ImageSize);
+        options.Freeze = args.GetValue(Freeze);
+        options.InitialWeightsPath = args.GetValue(InitialWeights) is string weights
             ? Inputs.Require(weights, "Initial weights file", "Pass --initial-weights the path of a .pth, .pt, .safetensors or TorchSharp weights file.")
             : null;
         int smallest = options.Architecture.MinimumImageSize();
@@ -42,10 +52,10 @@ internal static class NetworkChoice
     }
 
     /// <summary>The CUDA device of --device (null for cpu), refused at once when this build or machine has no CUDA.</summary>
-    public static int? Device(Arguments args)
+    public int? GpuDevice(ParseResult args)
     {
-        string device = args.Value("device") ?? "cpu";
-        if (device == "cpu")
+        string device = args.Value(Device);
+        if (device == Cpu)
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Ffr.MLNet.IO;
 
 namespace Ffr.MLNet.Cli;
@@ -5,8 +6,8 @@ namespace Ffr.MLNet.Cli;
 /// <summary>Output locations named on the command line, checked before the work starts rather than found unwritable after it.</summary>
 internal static class Outputs
 {
-    /// <summary>Checks that the file (or folder) given with <c>--<paramref name="option"/></c> can be written; a command-line mistake (exit 2) when not.</summary>
-    public static void Writable(string option, string path, bool folder = false)
+    /// <summary>Checks that the file (or folder) given with <paramref name="option"/> can be written; a command-line mistake (exit 2) when not.</summary>
+    public static void Writable(Option option, string path, bool folder = false)
     {
         try
         {
@@ -21,14 +22,14 @@ internal static class Outputs
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new UserErrorException($"--{option} '{path}' cannot be written: {ex.Message} Choose another path.");
+            throw new UserErrorException($"{option.Name} '{path}' cannot be written: {ex.Message} Choose another path.");
         }
 
         string folderPath = folder ? Path.GetFullPath(path) : Path.GetDirectoryName(Path.GetFullPath(path))!;
         long free = new DriveInfo(folderPath).AvailableFreeSpace;
         if (free < MinimumFreeBytes)
         {
-            throw new UserErrorException($"--{option} '{path}': the file system of '{folderPath}' is full ({free / 1024} KB free). Free some space, or choose another path.");
+            throw new UserErrorException($"{option.Name} '{path}': the file system of '{folderPath}' is full ({free / 1024} KB free). Free some space, or choose another path.");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Generation;
 using Ffr.MLNet.Manifests;
@@ -6,35 +7,34 @@ using Microsoft.ML;
 namespace Ffr.MLNet.Cli;
 
 /// <summary>ffr plan: prompts and counts for a text-to-image generator.</summary>
-internal sealed class PlanCommand : Command
+internal sealed class PlanCommand : CliCommand
 {
-    public override string Name => "plan";
+    private readonly ManifestInput _manifest = new("The manifest CSV.");
+    private readonly CliOption<SyntheticStrategy> _strategy = CliOptions.RequiredChoice("--strategy", "usb, asb or ffr.", Names.Strategies, "-s");
+    private readonly CliOption<string> _out = CliOptions.Required("--out", "Folder for generation-plan.jsonl and generation-plan.csv.", "-o");
+    private readonly CliOption<string> _template = CliOptions.Text("--template", "Prompt template with {label} and {phrase}.", new PromptTemplates().DefaultTemplate);
+    private readonly CliOption<int> _seed = CliOptions.Int("--seed", "Seed of the per-image generator seeds.", CliContext.Seed);
 
-    public override string Summary => "Generation plan (one prompt and seed per image) for a text-to-image generator.";
-
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    public PlanCommand()
+        : base("plan", "Generation plan (one prompt and seed per image) for a text-to-image generator.")
     {
-        new OptionSpec("manifest", "The manifest CSV.", Required: true),
-        new OptionSpec("strategy", "usb, asb or ffr.", Required: true),
-        new OptionSpec("out", "Folder for generation-plan.jsonl and generation-plan.csv.", Required: true),
-        new OptionSpec("template", "Prompt template with {label} and {phrase}.", Default: "a photo of a {label} {phrase}"),
-        new OptionSpec("seed", "Seed of the per-image generator seeds.", Default: "0"),
-    }.Concat(Inputs.ManifestOptions).ToArray();
+        Add(_manifest.Options);
+        Add(_strategy);
+        Add(_out);
+        Add(_template);
+        Add(_seed);
+        Add(_manifest.Validation.Options);
+    }
 
-    public override int Run(Arguments args, CliContext context)
+    public override int Run(ParseResult args, CliContext context)
     {
-        (ImageManifest manifest, _) = Inputs.Manifest(args, context);
-        SyntheticStrategy strategy = args.Enum("strategy", SyntheticStrategy.Ffr, Names.Strategies);
+        (ImageManifest manifest, _) = _manifest.Load(args, context);
+        SyntheticStrategy strategy = args.GetValue(_strategy);
         var ml = context.NewMLContext();
         var report = ml.Data.AnalyzeSubgroups(manifest.ToDataView(DataSplit.Train, SampleSource.Real));
-        var templates = new PromptTemplates();
-        if (args.Value("template") is string template)
-        {
-            templates.DefaultTemplate = template;
-        }
-
-        GenerationPlan plan = GenerationPlan.Create(SyntheticBudgetPlan.Create(report, strategy), templates, args.Int("seed", 0));
-        (string jsonl, string csv) = plan.Write(args.Required("out"));
+        var templates = new PromptTemplates { DefaultTemplate = args.Value(_template) };
+        GenerationPlan plan = GenerationPlan.Create(SyntheticBudgetPlan.Create(report, strategy), templates, args.GetValue(_seed));
+        (string jsonl, string csv) = plan.Write(args.Value(_out));
         context.Out.WriteLine($"{plan.Items.Count} images to generate for {strategy}:");
         foreach ((string subgroup, int count) in plan.CountsBySubgroup)
         {

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using Ffr.MLNet.Budgets;
+using Ffr.MLNet.Datasets;
 using Ffr.MLNet.Experiments;
 using Ffr.MLNet.Training;
 using Microsoft.ML;
@@ -6,49 +8,55 @@ using Microsoft.ML;
 namespace Ffr.MLNet.Cli;
 
 /// <summary>ffr reproduce: the grid strategies x methods x bias rates x severities x seeds, resumable, results as CSV and markdown.</summary>
-internal sealed class ReproduceCommand : Command
+internal sealed class ReproduceCommand : CliCommand
 {
-    public override string Name => "reproduce";
+    private static readonly BenchmarkDatasetOptions Dataset = new();
 
-    public override string Summary => "Run the full grid (resumable: finished cells are kept); write results.csv and results.md.";
+    private readonly CliOption<double[]> _biasRates = CliOptions.Numbers("--bias-rates", "Bias rates, comma- or space-separated.", new[] { 0.95, 0.99, 0.999 }, 0.5, 1, exclusive: true);
+    private readonly CliOption<int[]> _severities = CliOptions.Ints("--severities", "Synthetic signature severities.", new[] { Dataset.SyntheticSeverity }, 0, 5);
+    private readonly CliOption<int[]> _seeds = CliOptions.Ints("--seeds", "Seeds.", new[] { 0, 1, 2 });
+    private readonly CliOption<SyntheticStrategy[]> _strategies = Grid.Strategies("Strategies.");
+    private readonly CliOption<TrainingMethod[]> _methods = Grid.Methods();
+    private readonly CliOption<string> _out = CliOptions.Text("--out", "The results folder.", "ffr-reproduce", "-o");
+    private readonly CliOption<int> _majorityPerClass = BenchmarkDataCommand.MajorityPerClass();
+    private readonly CliOption<int> _renderSize = CliOptions.Int("--render-size",
+        "Side in pixels the benchmark dataset's images are rendered at (pair it with --image-size).", Dataset.ImageSize, 28, 1024);
+    private readonly NetworkChoice _network = new();
+    private readonly Schedules _schedule = new();
 
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    public ReproduceCommand()
+        : base("reproduce", "Run the full grid (resumable: finished cells are kept); write results.csv and results.md.")
     {
-        new OptionSpec("bias-rates", "Bias rates, comma- or space-separated.", Many: true, Default: "0.95,0.99,0.999"),
-        new OptionSpec("severities", "Synthetic signature severities.", Many: true, Default: "3"),
-        new OptionSpec("seeds", "Seeds.", Many: true, Default: "0,1,2"),
-        new OptionSpec("strategies", "Strategies.", Many: true, Default: "none,usb,asb,ffr"),
-        new OptionSpec("methods", "Methods.", Many: true, Default: "erm,resample,groupdro,dfr"),
-        new OptionSpec("out", "The results folder.", Default: "ffr-reproduce"),
-        new OptionSpec("majority-per-class", "Bias-aligned training images per class (smaller is faster).", Default: "1000"),
-        new OptionSpec("render-size", "Side in pixels the benchmark dataset's images are rendered at (pair it with --image-size).", Default: "32"),
-    }.Concat(NetworkChoice.Options).Concat(Schedules.Options).ToArray();
+        Add(new Option[] { _biasRates, _severities, _seeds, _strategies, _methods, _out, _majorityPerClass, _renderSize });
+        Add(_network.Options);
+        Add(_schedule.Options);
+    }
 
     public override bool StopsAfterStep => true;
 
-    public override int Run(Arguments args, CliContext context)
+    public override int Run(ParseResult args, CliContext context)
     {
-        string outDir = Path.GetFullPath(args.Value("out") ?? "ffr-reproduce");
-        Outputs.Writable("out", outDir, folder: true);
-        int? device = NetworkChoice.Device(args);
-        IReadOnlyList<double> biasRates = args.Doubles("bias-rates", new[] { 0.95, 0.99, 0.999 }, 0.5, 1, exclusive: true);
-        IReadOnlyList<int> severities = args.Ints("severities", new[] { 3 }, 0, 5);
-        IReadOnlyList<int> seeds = args.Ints("seeds", new[] { 0, 1, 2 });
-        SyntheticStrategy[] strategies = Names.Selection(args, "strategies", "none,usb,asb,ffr", Names.Strategies);
-        TrainingMethod[] methods = Names.Selection(args, "methods", "erm,resample,groupdro,dfr", Names.Methods);
+        string outDir = Path.GetFullPath(args.Value(_out));
+        Outputs.Writable(_out, outDir, folder: true);
+        int? device = _network.GpuDevice(args);
+        IReadOnlyList<double> biasRates = args.Value(_biasRates);
+        IReadOnlyList<int> severities = args.Value(_severities);
+        IReadOnlyList<int> seeds = args.Value(_seeds);
+        SyntheticStrategy[] strategies = args.Value(_strategies);
+        TrainingMethod[] methods = args.Value(_methods);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         ReproductionReport report = Reproduction.Run(outDir, new ReproductionOptions
         {
             BiasRates = biasRates, Severities = severities, Seeds = seeds, Strategies = strategies, Methods = methods,
-            MajorityPerClass = args.Int("majority-per-class", 1000, 1, 100_000),
-            RenderSize = args.Int("render-size", 32, 28, 1024),
+            MajorityPerClass = args.GetValue(_majorityPerClass),
+            RenderSize = args.GetValue(_renderSize),
             NewContext = () =>
             {
                 MLContext ml = context.NewMLContext();
                 ml.GpuDeviceId = device;
                 return ml;
             },
-            TrainerOptions = (_, label) => Schedules.Apply(args, NetworkChoice.Apply(args, new FfrTrainerOptions
+            TrainerOptions = (_, label) => _schedule.Apply(args, _network.Apply(args, new FfrTrainerOptions
             {
                 Progress = new ProgressPrinter(context, label), CancellationToken = context.Cancellation,
             })),

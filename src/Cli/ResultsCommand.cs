@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Ffr.MLNet.Experiments;
 using Ffr.MLNet.IO;
 
@@ -8,24 +9,25 @@ namespace Ffr.MLNet.Cli;
 /// between the page's markers (tables per bias rate and severity) and one chart per setting. The
 /// rest of the page (its reading of the numbers) is kept.
 /// </summary>
-internal sealed class ResultsCommand : Command
+internal sealed class ResultsCommand : CliCommand
 {
-    public override string Name => "results";
+    private readonly CliOption<string[]> _csv = CliOptions.Many("--csv", "One or more results.csv files of 'ffr reproduce', comma- or space-separated.", required: true);
+    private readonly CliOption<string> _page = CliOptions.Required("--page", "The markdown page to write; its generated part is replaced, the rest kept (a new page is created).", "-o");
+    private readonly CliOption<string> _charts = CliOptions.Text("--charts", "The charts' folder, relative to the page's folder.", "results");
 
-    public override string Summary => "Regenerate a markdown results page (tables and charts) from results.csv files of 'ffr reproduce'.";
-
-    public override IReadOnlyList<OptionSpec> Options { get; } = new[]
+    public ResultsCommand()
+        : base("results", "Regenerate a markdown results page (tables and charts) from results.csv files of 'ffr reproduce'.")
     {
-        new OptionSpec("csv", "One or more results.csv files of 'ffr reproduce', comma- or space-separated.", Required: true, Many: true),
-        new OptionSpec("page", "The markdown page to write; its generated part is replaced, the rest kept (a new page is created).", Required: true),
-        new OptionSpec("charts", "The charts' folder, relative to the page's folder.", Default: "results"),
-    };
+        Add(_csv);
+        Add(_page);
+        Add(_charts);
+    }
 
-    public override int Run(Arguments args, CliContext context)
+    public override int Run(ParseResult args, CliContext context)
     {
         var results = new List<ExperimentResult>();
         var origin = new Dictionary<ExperimentCell, string>();
-        foreach (string csv in args.Values("csv").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)))
+        foreach (string csv in args.Value(_csv).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)))
         {
             if (new FileInfo(Inputs.Require(csv, "Results file", "Pass the results.csv that 'ffr reproduce --out <folder>' wrote in its folder.")).Length == 0)
             {
@@ -45,12 +47,12 @@ internal sealed class ResultsCommand : Command
 
         if (results.Count == 0)
         {
-            throw new UserErrorException($"The results files ({string.Join(", ", args.Values("csv"))}) hold no results. Run 'ffr reproduce' first.");
+            throw new UserErrorException($"The results files ({string.Join(", ", args.Value(_csv))}) hold no results. Run 'ffr reproduce' first.");
         }
 
-        string page = Path.GetFullPath(args.Required("page"));
-        Outputs.Writable("page", page);
-        string chartFolder = (args.Value("charts") ?? "results").Replace('\\', '/').TrimEnd('/');
+        string page = Path.GetFullPath(args.Value(_page));
+        Outputs.Writable(_page, page);
+        string chartFolder = args.Value(_charts).Replace('\\', '/').TrimEnd('/');
         string pageFolder = Path.GetDirectoryName(page)!;
         IReadOnlyList<string> charts = ResultsCharts.Write(results, Path.Combine(pageFolder, chartFolder));
         string before = File.Exists(page) ? File.ReadAllText(page) : string.Empty;

@@ -1,50 +1,33 @@
+using System.CommandLine;
 using Ffr.MLNet.Training;
 
 namespace Ffr.MLNet.Cli;
 
-/// <summary>The schedule options (epochs, learning rates, batch size), shared by train, demo and reproduce.</summary>
-internal static class Schedules
+/// <summary>The schedule options (epochs, learning rates, batch size), shared by train, compare, demo and reproduce; defaults from <see cref="FfrTrainerDefaults"/>.</summary>
+internal sealed class Schedules
 {
-    /// <summary>The options, their defaults those of <see cref="FfrTrainerOptions"/>.</summary>
-    public static readonly OptionSpec[] Options = Create(new FfrTrainerOptions());
+    public CliOption<int> Epochs { get; } = CliOptions.Int("--epochs", "Epochs of pretraining and of training (None/USB/ASB).", FfrTrainerDefaults.Epochs, 1, 10_000);
 
-    private static OptionSpec[] Create(FfrTrainerOptions defaults) => new OptionSpec[]
+    public CliOption<int> FineTuningEpochs { get; } = CliOptions.Int("--fine-tuning-epochs", "Epochs of FFR's fine-tuning on real data.", FfrTrainerDefaults.FineTuningEpochs, 1, 10_000);
+
+    public CliOption<double> LearningRate { get; } =
+        CliOptions.Number("--learning-rate", "Adam's learning rate for pretraining and training (None/USB/ASB).", FfrTrainerDefaults.LearningRate, 0, 10, exclusive: true);
+
+    public CliOption<double> FineTuningLearningRate { get; } =
+        CliOptions.Number("--fine-tuning-learning-rate", "Adam's learning rate for FFR's fine-tuning.", FfrTrainerDefaults.FineTuningLearningRate, 0, 10, exclusive: true);
+
+    public CliOption<int> BatchSize { get; } = CliOptions.Int("--batch-size", "Images per training step, every phase.", FfrTrainerDefaults.BatchSize, 1, 65_536);
+
+    public IEnumerable<Option> Options => new Option[] { Epochs, FineTuningEpochs, LearningRate, FineTuningLearningRate, BatchSize };
+
+    /// <summary>Sets the schedule of every phase of <paramref name="options"/> (the defaults, where an option is not given, are the options' own).</summary>
+    public FfrTrainerOptions Apply(ParseResult args, FfrTrainerOptions options)
     {
-        new("epochs", "Epochs of pretraining and of training (None/USB/ASB).", Default: defaults.Training.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("fine-tuning-epochs", "Epochs of FFR's fine-tuning on real data.", Default: defaults.FineTuning.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("learning-rate", "Adam's learning rate for pretraining and training (None/USB/ASB).", Default: defaults.Training.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("fine-tuning-learning-rate", "Adam's learning rate for FFR's fine-tuning.", Default: defaults.FineTuning.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("batch-size", "Images per training step, every phase.", Default: defaults.Training.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    };
-
-    public static FfrTrainerOptions Apply(Arguments args, FfrTrainerOptions options)
-    {
-        if (args.IntOrNull("epochs", 1, 10_000) is int epochs)
-        {
-            options.Pretraining.Epochs = epochs;
-            options.Training.Epochs = epochs;
-        }
-
-        if (args.IntOrNull("fine-tuning-epochs", 1, 10_000) is int fineTuning)
-        {
-            options.FineTuning.Epochs = fineTuning;
-        }
-
-        if (args.Value("learning-rate") is not null)
-        {
-            options.Pretraining.LearningRate = options.Training.LearningRate = args.Double("learning-rate", 0, 0, 10, exclusive: true);
-        }
-
-        if (args.Value("fine-tuning-learning-rate") is not null)
-        {
-            options.FineTuning.LearningRate = args.Double("fine-tuning-learning-rate", 0, 0, 10, exclusive: true);
-        }
-
-        if (args.IntOrNull("batch-size", 1, 65_536) is int batch)
-        {
-            options.Pretraining.BatchSize = options.FineTuning.BatchSize = options.Training.BatchSize = batch;
-        }
-
+        options.Pretraining.Epochs = options.Training.Epochs = args.GetValue(Epochs);
+        options.FineTuning.Epochs = args.GetValue(FineTuningEpochs);
+        options.Pretraining.LearningRate = options.Training.LearningRate = args.GetValue(LearningRate);
+        options.FineTuning.LearningRate = args.GetValue(FineTuningLearningRate);
+        options.Pretraining.BatchSize = options.FineTuning.BatchSize = options.Training.BatchSize = args.GetValue(BatchSize);
         return options;
     }
 }

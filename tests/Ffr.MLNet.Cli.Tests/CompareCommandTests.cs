@@ -118,15 +118,4 @@ public sealed class CompareCommandTests
         Assert.Equal(2, run.Code);
         Assert.StartsWith(message, run.Error);
     }
-
-    [Fact]
-    public void Analyze_Chart_WritesThePictureOfTheBias()
-    {
-        string chart = Path.Combine(_data.Folder, "analyze", "bias.png");
-        var run = Ffr.Run("analyze", "--manifest", _data.Manifest, "--chart", chart);
-        Assert.True(run.Code == 0, run.Error);
-        RgbImage image = RgbImage.Load(chart);
-        Assert.Equal((90 + 250 + 16 * (5 * 16 + 24), 560), (image.Width, image.Height)); // 16 subgroups, 5 bars each: real, pool, USB, ASB, FFR
-        Assert.Equal(2, Ffr.Run("analyze", "--manifest", _data.Manifest, "--chart", _data.Folder).Code); // a folder is not a file to write
-    }
 }

@@ -5,7 +5,8 @@ namespace Ffr.MLNet.Training;
 
 /// <summary>
 /// Options of <see cref="FfrImageClassificationTrainer"/>. With no changes they suit small images
-/// on a 2-core CPU: FFR with ERM, the small CNN, 32x32 inputs, a few epochs per phase.
+/// on a 2-core CPU: FFR with ERM, the small CNN, 32x32 inputs, a few epochs per phase; each default is a
+/// constant of <see cref="FfrTrainerDefaults"/>.
 /// </summary>
 public sealed class FfrTrainerOptions
 {
@@ -43,15 +44,15 @@ public sealed class FfrTrainerOptions
 
     /// <summary>How synthetic images are used: None, USB, ASB or FFR.</summary>
     /// <value>The default value is <see cref="SyntheticStrategy.Ffr"/>.</value>
-    public SyntheticStrategy Strategy { get; set; } = SyntheticStrategy.Ffr;
+    public SyntheticStrategy Strategy { get; set; } = FfrTrainerDefaults.Strategy;
 
     /// <summary>The training method: on the mixed data for None, USB and ASB; in phase 2 (real data) for FFR.</summary>
     /// <value>The default value is <see cref="TrainingMethod.Erm"/>.</value>
-    public TrainingMethod Method { get; set; } = TrainingMethod.Erm;
+    public TrainingMethod Method { get; set; } = FfrTrainerDefaults.Method;
 
     /// <summary>The network.</summary>
     /// <value>The default value is <see cref="NetworkArchitecture.SmallCnn"/>.</value>
-    public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.SmallCnn;
+    public NetworkArchitecture Architecture { get; set; } = FfrTrainerDefaults.Architecture;
 
     /// <summary>The smallest <see cref="ImageSize"/>: 8 pixels.</summary>
     public const int MinImageSize = 8;
@@ -73,18 +74,18 @@ public sealed class FfrTrainerOptions
 
     /// <summary>Per-channel (R, G, B) input mean after scaling to [0, 1]. Not used by <see cref="NetworkArchitecture.ResNet18ImageNet"/>, which preprocesses its input itself.</summary>
     /// <value>The default value is ImageNet's: 0.485, 0.456, 0.406.</value>
-    public float[] Mean { get; set; } = { 0.485f, 0.456f, 0.406f };
+    public float[] Mean { get; set; } = FfrTrainerDefaults.Mean;
 
     /// <summary>Per-channel (R, G, B) input standard deviation.</summary>
     /// <value>The default value is ImageNet's: 0.229, 0.224, 0.225.</value>
-    public float[] Std { get; set; } = { 0.229f, 0.224f, 0.225f };
+    public float[] Std { get; set; } = FfrTrainerDefaults.Std;
 
     /// <summary>Which layers keep their initial weights: none, the whole backbone (the head trains on features computed once), or all but the last stage.</summary>
     /// <value>
     /// The default value is <see cref="FrozenLayers.None"/>. Freezing needs pretrained weights: <see cref="NetworkArchitecture.ResNet18ImageNet"/>
     /// or an <see cref="InitialWeightsPath"/>. With <see cref="FrozenLayers.Backbone"/>, <see cref="HorizontalFlip"/> must be off (features are computed once, unflipped).
     /// </value>
-    public FrozenLayers Freeze { get; set; } = FrozenLayers.None;
+    public FrozenLayers Freeze { get; set; } = FfrTrainerDefaults.Freeze;
 
     /// <summary>
     /// A weights file to start from (transfer learning): TorchSharp's Module.save format, PyTorch's
@@ -115,7 +116,7 @@ public sealed class FfrTrainerOptions
 
     /// <summary>Keep batch-norm layers in evaluation mode while fine-tuning (FFR phase 2) or training with None, USB or ASB.</summary>
     /// <value>The default value is false.</value>
-    public bool FreezeBatchNorm { get; set; }
+    public bool FreezeBatchNorm { get; set; } = FfrTrainerDefaults.FreezeBatchNorm;
 
     /// <summary>GroupDRO's step size eta.</summary>
     /// <value>The default value is 0.01.</value>
@@ -123,7 +124,7 @@ public sealed class FfrTrainerOptions
 
     /// <summary>DFR's grid of inverse L1 strengths C (the penalty is ||W||_1 / (C n)).</summary>
     /// <value>The default value is { 1, 0.7, 0.3, 0.1, 0.07, 0.03, 0.01 }, DFR's own grid.</value>
-    public double[] DfrRegularization { get; set; } = { 1, 0.7, 0.3, 0.1, 0.07, 0.03, 0.01 };
+    public double[] DfrRegularization { get; set; } = FfrTrainerDefaults.DfrRegularization;
 
     /// <summary>DFR's number of random group-balanced subsets whose weights are averaged.</summary>
     /// <value>The default value is 10.</value>
@@ -135,11 +136,11 @@ public sealed class FfrTrainerOptions
 
     /// <summary>Use what the pool holds when it is short (with a warning) instead of failing.</summary>
     /// <value>The default value is false.</value>
-    public bool AllowPoolShortfall { get; set; }
+    public bool AllowPoolShortfall { get; set; } = FfrTrainerDefaults.AllowPoolShortfall;
 
     /// <summary>Mirror training images left-right at random.</summary>
     /// <value>The default value is false (garments and most benchmark images are not symmetric in meaning).</value>
-    public bool HorizontalFlip { get; set; }
+    public bool HorizontalFlip { get; set; } = FfrTrainerDefaults.HorizontalFlip;
 
     /// <summary>Seed of the initial weights, the batch order, the synthetic selection and DFR's subsets.</summary>
     /// <value>The default value is null: the MLContext's seed (a random one when the context has none).</value>
@@ -215,23 +216,4 @@ public sealed class FfrTrainerOptions
         Strategy, Method, Architecture, ImageSize, string.Join(',', Mean), string.Join(',', Std), InitialWeightsPath,
         Pretraining.Fingerprint(), FineTuning.Fingerprint(), Training.Fingerprint(), FreezeBatchNorm, Freeze, GroupDroStepSize, string.Join(',', DfrRegularization), DfrSubsets,
         ImagesPerSubgroup, AllowPoolShortfall, HorizontalFlip, seed);
-}
-
-/// <summary>Defaults shared by the options and the catalog.</summary>
-internal static class FfrTrainerDefaults
-{
-    public const string LabelColumnName = "Label";
-    public const string AttributeColumnName = "Attribute";
-    public const string ImageColumnName = "ImagePath";
-    public const string SourceColumnName = "Source";
-    public const string SplitColumnName = "Split";
-    public const int ImageSize = 32;
-    public const int Epochs = 4;
-    public const int FineTuningEpochs = 2;
-    public const double FineTuningLearningRate = 3e-5;
-    public const double LearningRate = 1e-3;
-    public const double WeightDecay = 1e-5;
-    public const int BatchSize = 64;
-    public const double GroupDroStepSize = 0.01;
-    public const int DfrSubsets = 10;
 }
