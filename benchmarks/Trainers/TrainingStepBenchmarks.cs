@@ -40,7 +40,7 @@ public class TrainingStepBenchmarks
         torch.manual_seed(0);
         _network = ImageNetwork.Create(NetworkArchitecture.SmallCnn, 4);
         _optimizer = optim.Adam(_network.Module.parameters(), lr: 1e-3);
-        _x = randn(64, 3, 32, 32);
+        _x = randn(64, 32, 32, 3).permute(0, 3, 1, 2); // laid out channels-last, as the trainer's batches are
         _y = randint(0, 4, new long[] { 64 });
         _groupWeights = ones(16) / 16;
 

@@ -165,8 +165,9 @@ internal abstract class NetworkInputs : IDisposable
     }
 
     /// <summary>
-    /// Images decoded once into one byte tensor [N, 3, H, W]; each batch is taken by index, converted to float,
-    /// mirrored where the batcher says and normalised the batcher's way, so it equals the batcher's own batch.
+    /// Images decoded once into one byte tensor [N, H, W, 3] (pixels as decoded); each batch is taken by index, converted to
+    /// float, seen as [B, 3, H, W] in channels-last order (the order <see cref="ImageNetwork.Forward"/> runs in), mirrored where
+    /// the batcher says and normalised the batcher's way, so its values equal the batcher's own batch.
     /// </summary>
     private sealed class HeldImages : NetworkInputs
     {
@@ -206,7 +207,7 @@ internal abstract class NetworkInputs : IDisposable
             (int height, int width) = batcher.ImageShape;
             int imageBytes = 3 * height * width;
             int count = batcher.Rows.Count;
-            Tensor bytes = empty(new long[] { count, 3, height, width }, ScalarType.Byte).DetachFromDisposeScope();
+            Tensor bytes = empty(new long[] { count, height, width, 3 }, ScalarType.Byte).DetachFromDisposeScope();
             byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(count, DecodeChunk) * imageBytes);
             try
             {
@@ -245,7 +246,7 @@ internal abstract class NetworkInputs : IDisposable
                 Tensor x;
                 using (NewDisposeScope())
                 {
-                    x = _bytes.index_select(0, tensor(rows.Select(r => (long)r).ToArray())).to_type(ScalarType.Float32);
+                    x = _bytes.index_select(0, tensor(rows.Select(r => (long)r).ToArray())).to_type(ScalarType.Float32).permute(0, 3, 1, 2);
                     long[] flipped = Enumerable.Range(0, rows.Length).Where(i => _batcher.Flipped(epoch, start + i)).Select(i => (long)i).ToArray();
                     if (flipped.Length > 0)
                     {

@@ -223,8 +223,9 @@ public sealed class ImageBatcher
 
     /// <summary>
     /// Decodes rows <paramref name="firstRow"/> .. <paramref name="firstRow"/> + <paramref name="count"/> - 1 (resized when
-    /// <see cref="ImageBatcherOptions.ImageSize"/> is set) into <paramref name="destination"/> as planar R, G, B bytes, image
-    /// after image ([count, 3, height, width]), unscaled and unflipped; in parallel, with the batches' checks and messages.
+    /// <see cref="ImageBatcherOptions.ImageSize"/> is set) into <paramref name="destination"/> as the images hold their pixels:
+    /// row after row, R, G, B interleaved, image after image ([count, height, width, 3]), unscaled and unflipped; in parallel,
+    /// with the batches' checks and messages.
     /// </summary>
     /// <exception cref="InvalidDataException">An image cannot be read, or has another size than the first one while <see cref="ImageBatcherOptions.ImageSize"/> is null.</exception>
     public void DecodeBytes(int firstRow, int count, byte[] destination, CancellationToken cancellationToken = default)
@@ -237,7 +238,7 @@ public sealed class ImageBatcher
             throw new ArgumentOutOfRangeException(nameof(count), $"Rows {firstRow}..{firstRow + count - 1} of {_rows.Count} do not fit a destination of {destination.Length} bytes ({imageBytes} per image).");
         }
 
-        InParallel(count, cancellationToken, i => Load(firstRow + i).WriteChw(destination.AsSpan(i * imageBytes, imageBytes)));
+        InParallel(count, cancellationToken, i => Load(firstRow + i).Pixels.CopyTo(destination.AsSpan(i * imageBytes, imageBytes)));
     }
 
     private ImageBatch Build(int epoch, int index, int[] order, CancellationToken cancellationToken)

@@ -224,25 +224,6 @@ public sealed class RgbImage
         }
     }
 
-    /// <summary>Writes the pixels as planar R, G, B bytes (channel, then row, then column), unscaled.</summary>
-    public void WriteChw(Span<byte> destination)
-    {
-        int plane = Width * Height;
-        if (destination.Length < 3 * plane)
-        {
-            throw new ArgumentException($"The destination holds {destination.Length} bytes; a {Width}x{Height} RGB image needs {3 * plane}.", nameof(destination));
-        }
-
-        for (int c = 0; c < 3; c++)
-        {
-            Span<byte> channel = destination.Slice(c * plane, plane);
-            for (int i = 0; i < plane; i++)
-            {
-                channel[i] = Pixels[i * 3 + c];
-            }
-        }
-    }
-
     private SKBitmap ToBitmap()
     {
         var bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));

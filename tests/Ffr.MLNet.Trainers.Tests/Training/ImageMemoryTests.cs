@@ -41,7 +41,8 @@ public sealed class ImageMemoryTests
         {
             using (x)
             {
-                batches.Add((x.data<float>().ToArray(), x.shape, rows));
+                using Tensor values = x.contiguous();
+                batches.Add((values.data<float>().ToArray(), x.shape, rows));
             }
         }
 
