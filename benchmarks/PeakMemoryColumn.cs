@@ -47,11 +47,10 @@ public sealed class PeakMemoryColumn : IColumn
     }
 
     /// <summary>Records the peak since the last <see cref="Reset"/> for <paramref name="key"/> (call after an iteration).</summary>
-    public static void Record(string key)
-    {
-        long peak = ReadPeak();
-        Peaks.AddOrUpdate(key, peak, (_, old) => Math.Max(old, peak));
-    }
+    public static void Record(string key) => Record(key, ReadPeak());
+
+    /// <summary>Records a peak measured elsewhere (a child process's) for <paramref name="key"/>.</summary>
+    public static void Record(string key, long bytes) => Peaks.AddOrUpdate(key, bytes, (_, old) => Math.Max(old, bytes));
 
     /// <summary>The key of a benchmark case: its method and parameters (<c>Name=value</c>, comma-separated, in declaration order).</summary>
     public static string Key(string method, string parameters) => method + "(" + parameters + ")";

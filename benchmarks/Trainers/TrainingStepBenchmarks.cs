@@ -40,7 +40,7 @@ public class TrainingStepBenchmarks
         torch.manual_seed(0);
         _network = ImageNetwork.Create(NetworkArchitecture.SmallCnn, 4);
         _optimizer = optim.Adam(_network.Module.parameters(), lr: 1e-3);
-        _x = randn(64, 3, 32, 32);
+        _x = randn(64, 32, 32, 3).permute(0, 3, 1, 2); // laid out channels-last, as the trainer's batches are
         _y = randint(0, 4, new long[] { 64 });
         _groupWeights = ones(16) / 16;
 
@@ -53,7 +53,7 @@ public class TrainingStepBenchmarks
         }).ToArray();
         var options = new FfrTrainerOptions();
         var clock = new TrainingClock();
-        _runner = new PhaseRunner(_network, CPU, options, 0, 32, "bench", clock, new NullChannel());
+        _runner = new PhaseRunner(_network, CPU, options, 0, 32, "bench", clock, new NullChannel(), new ImageMemory((long)options.ImageCacheMegabytes << 20)); // the default: images held after their first decode
         _plan = new PhasePlan("training", 0, new PhaseOptions(), new TrainingData(rows, rows.Select(_ => random.Next(4)).ToArray(), new int[rows.Length], 16), TrainingMethod.Erm, false);
         _batcher = _runner.Inputs(_plan);
 
@@ -90,6 +90,8 @@ public class TrainingStepBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        _batcher.Dispose();
+        _realBatcher.Dispose();
         _optimizer.Dispose();
         _network.Dispose();
     }

@@ -120,23 +120,46 @@ internal sealed class ImageNetwork : IDisposable
     private string[] LastStage => _module is SmallCnn ? new[] { "conv3", "bn3" } : new[] { "layer4" };
 
     /// <summary>Logits, [N, Classes].</summary>
-    public Tensor Forward(Tensor input) => _module.call(input);
+    public Tensor Forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return _module.call(ChannelsLast(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// An image batch [N, C, H, W] laid out channels-last (NHWC in memory), so that libtorch runs its channels-last
+    /// convolution, batch-norm and pooling kernels, about a quarter faster on a CPU for the small CNN (as PyTorch does
+    /// for an input made from HWC images); the values are the same. A batch already so laid out is taken as it is.
+    /// </summary>
+    internal static Tensor ChannelsLast(Tensor input)
+    {
+        if (input.dim() != 4)
+        {
+            return input;
+        }
+
+        long[] stride = input.stride();
+        long channels = input.shape[1];
+        long width = input.shape[3];
+        bool channelsLast = stride[1] == 1 && stride[3] == channels && stride[2] == width * channels;
+        return channelsLast ? input : input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    }
 
     /// <summary>Penultimate features, [N, FeatureSize].</summary>
     public Tensor Features(Tensor input)
     {
+        using var scope = NewDisposeScope();
         if (_module is SmallCnn small)
         {
-            return small.Features(input);
+            return small.Features(ChannelsLast(input)).MoveToOuterDisposeScope();
         }
 
         if (_module is ImageNetResNet18 pretrained)
         {
-            return pretrained.Features(input);
+            return pretrained.Features(ChannelsLast(input)).MoveToOuterDisposeScope();
         }
 
-        using var scope = NewDisposeScope();
-        Tensor x = input;
+        Tensor x = ChannelsLast(input);
         foreach ((string _, nn.Module<Tensor, Tensor> stage) in _featureStages)
         {
             x = stage.call(x);

@@ -183,6 +183,8 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
             plans.Add(new PhasePlan("training", 0, o.Training, Data(composed.Rows, sourceGroups), phaseMethod, o.FreezeBatchNorm));
         }
 
+        summary.ReadSeconds = watch.Elapsed.TotalSeconds;
+
         // 3. Network, device, validation inputs (and, with a frozen backbone, every phase's features).
         Device device = TorchDevice.Choose(_context, log);
         torch.manual_seed(seed);
@@ -208,8 +210,11 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
             }
 
             var clock = new TrainingClock();
-            var runner = new PhaseRunner(network, device, o, seed, imageSize, fingerprint, clock, log);
-            using ValidationData val = Validation(validation, labels, attributeIndex, attributes.Length, imageSize, mean, std);
+            var memory = new ImageMemory(o.ImageCacheMegabytes * (1L << 20));
+            var runner = new PhaseRunner(network, device, o, seed, imageSize, fingerprint, clock, log, memory);
+            double beforeValidation = watch.Elapsed.TotalSeconds;
+            using ValidationData val = Validation(validation, labels, attributeIndex, attributes.Length, imageSize, mean, std, memory);
+            summary.ValidationDecodeSeconds = watch.Elapsed.TotalSeconds - beforeValidation;
             if (o.Freeze == FrozenLayers.Backbone)
             {
                 // The frozen backbone's features of every image, once: the head is all that trains.
@@ -220,7 +225,7 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
                 log.Info(MessageSensitivity.None, FormattableString.Invariant($"Frozen backbone: features of {frozen.Computed} images computed ({summary.FeatureSeconds:0.0} s), the others taken from the feature cache."));
             }
 
-            clock.TotalSteps = plans.Sum(p => (long)p.Schedule.Epochs * runner.Inputs(p).BatchesPerEpoch);
+            clock.TotalSteps = plans.Sum(p => (long)p.Schedule.Epochs * runner.BatchesPerEpoch(p));
             foreach (PhasePlan plan in plans)
             {
                 if (resume is not null && resume.Phase > plan.Index)
@@ -238,11 +243,13 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
             }
 
             // 4. The ML.NET model.
+            double beforeExport = watch.Elapsed.TotalSeconds;
             network.Eval();
             byte[] onnx = OnnxExport.Export(network, imageSize, imageSize, mean, std);
             temp = TemporaryFolder.Create(_context.TempFilePath);
             ITransformer chain = ScoringPipeline.Build(ScoringContext(temp), input, onnx, o.ImageColumnName, isPath, imageSize, labels);
             summary.Seconds = watch.Elapsed.TotalSeconds;
+            summary.ExportSeconds = summary.Seconds - beforeExport;
             var transformer = new FfrImageClassificationTransformer(chain, onnx, network, summary, imageSize, mean, std, temp);
             transformer.GetOutputSchema(input.Schema); // self-check, as ML.NET's trainers do
             return transformer;
@@ -340,8 +347,8 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         return first.Width;
     }
 
-    /// <summary>The validation set's inputs: decoded once when small, batch by batch otherwise (<see cref="NetworkInputs.ForScoring"/>).</summary>
-    private ValidationData Validation(List<LabelledImage> validation, string[] labels, Dictionary<string, int> attributeIndex, int attributeCount, int imageSize, float[] mean, float[] std)
+    /// <summary>The validation set's inputs: held when the image memory has room, decoded batch by batch otherwise (<see cref="NetworkInputs.Images"/>).</summary>
+    private ValidationData Validation(List<LabelledImage> validation, string[] labels, Dictionary<string, int> attributeIndex, int attributeCount, int imageSize, float[] mean, float[] std, ImageMemory memory)
     {
         Batching.ImageBatcher batcher = ScoringBatcher(validation.Select(v => v.Row).ToArray(), mean, std);
         (int height, int width) = batcher.ImageShape;
@@ -354,7 +361,7 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         int[] y = validation.Select(v => v.Label).ToArray();
         int[] g = validation.Select((v, i) => y[i] * attributeCount + attributeIndex[v.Row.Attribute]).ToArray();
         // With a frozen backbone the images are replaced by their features at once: decoding them here too would be work done twice.
-        NetworkInputs inputs = _options.Freeze == FrozenLayers.Backbone ? NetworkInputs.Decoded(batcher) : NetworkInputs.ForScoring(batcher, _options.CancellationToken);
+        NetworkInputs inputs = _options.Freeze == FrozenLayers.Backbone ? NetworkInputs.Decoded(batcher) : NetworkInputs.Images(batcher, memory, _options.CancellationToken);
         return new ValidationData(inputs, y, g, labels.Length * attributeCount);
     }
 

@@ -86,4 +86,7 @@ public static class FfrTrainerDefaults
 
     /// <summary>Whether training images are mirrored left-right at random: false (garments and most benchmark images are not symmetric in meaning).</summary>
     public const bool HorizontalFlip = false;
+
+    /// <summary>Megabytes of decoded images held across epochs: 1024 (every image of the benchmark dataset at 32 x 32, about 7,100 photos at 224 x 224).</summary>
+    public const int ImageCacheMegabytes = 1024;
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Ffr.MLNet.Batching;
 using Ffr.MLNet.Networks;
 using static TorchSharp.torch;
@@ -6,14 +7,12 @@ namespace Ffr.MLNet.Training;
 
 /// <summary>
 /// The rows of a phase or of the validation set as network inputs, read in batches in a given order:
-/// images decoded as they are read, images decoded once and held (small sets), or the penultimate
-/// features of a frozen backbone, computed once. Each batch's tensor belongs to the caller (dispose it).
+/// images decoded as they are read, images decoded once and held as bytes (within an
+/// <see cref="ImageMemory"/> budget), or the penultimate features of a frozen backbone, computed once.
+/// Each batch's tensor belongs to the caller (dispose it). Held and decoded images give the same batches, bit for bit.
 /// </summary>
 internal abstract class NetworkInputs : IDisposable
 {
-    /// <summary>The most bytes of decoded validation images held in memory (64 MiB: about 5,400 images of 32 x 32, 110 of 224 x 224); larger sets are decoded batch by batch on every pass.</summary>
-    public const long HeldBytesLimit = 64L << 20;
-
     /// <summary>Rows read in one batch when scoring (validation, features).</summary>
     public const int ScoringBatchSize = 64;
 
@@ -43,12 +42,15 @@ internal abstract class NetworkInputs : IDisposable
     /// <summary>Images decoded (and resized, normalised, flipped) as they are read.</summary>
     public static NetworkInputs Decoded(ImageBatcher batcher) => new DecodedImages(batcher);
 
-    /// <summary>Validation images: held decoded in one tensor when they take at most <see cref="HeldBytesLimit"/>, otherwise decoded on every pass.</summary>
-    public static NetworkInputs ForScoring(ImageBatcher batcher, CancellationToken cancellationToken)
+    /// <summary>
+    /// The batcher's images: decoded once and held as bytes (3 a pixel) when <paramref name="memory"/> has room for all of
+    /// them, otherwise decoded from their files on every pass.
+    /// </summary>
+    public static NetworkInputs Images(ImageBatcher batcher, ImageMemory memory, CancellationToken cancellationToken)
     {
         (int height, int width) = batcher.ImageShape;
-        long bytes = 4L * 3 * height * width * batcher.Rows.Count;
-        return bytes <= HeldBytesLimit ? HeldImages.Decode(batcher, cancellationToken) : new DecodedImages(batcher);
+        long bytes = 3L * height * width * batcher.Rows.Count;
+        return memory.TryTake(bytes) ? HeldImages.Decode(batcher, memory, bytes, cancellationToken) : new DecodedImages(batcher);
     }
 
     /// <summary>
@@ -120,13 +122,13 @@ internal abstract class NetworkInputs : IDisposable
         }
     }
 
-    /// <summary>Rows held in one tensor [N, ...] (decoded images or features); batches are taken by index.</summary>
-    private abstract class HeldRows : NetworkInputs
+    /// <summary>Penultimate features held in one tensor [N, F]; batches are taken by index.</summary>
+    private sealed class CachedFeatures : NetworkInputs
     {
         private readonly int _batchSize;
         private readonly Func<int, int[]>? _order;
 
-        protected HeldRows(Tensor values, int batchSize, Func<int, int[]>? order)
+        public CachedFeatures(Tensor values, int batchSize, Func<int, int[]>? order)
         {
             Values = values;
             _batchSize = batchSize;
@@ -136,6 +138,8 @@ internal abstract class NetworkInputs : IDisposable
         public Tensor Values { get; }
 
         public override int Count => (int)Values.shape[0];
+
+        public override bool AreFeatures => true;
 
         public override int BatchesPerEpoch => (Count + _batchSize - 1) / _batchSize;
 
@@ -160,38 +164,109 @@ internal abstract class NetworkInputs : IDisposable
         public override void Dispose() => Values.Dispose();
     }
 
-    private sealed class HeldImages : HeldRows
+    /// <summary>
+    /// Images decoded once into one byte tensor [N, H, W, 3] (pixels as decoded); each batch is taken by index, converted to
+    /// float, seen as [B, 3, H, W] in channels-last order (the order <see cref="ImageNetwork.Forward"/> runs in), mirrored where
+    /// the batcher says and normalised the batcher's way, so its values equal the batcher's own batch.
+    /// </summary>
+    private sealed class HeldImages : NetworkInputs
     {
-        private HeldImages(Tensor images)
-            : base(images, ScoringBatchSize, null)
+        /// <summary>Images decoded at once while filling (a reused buffer of this many images).</summary>
+        private const int DecodeChunk = 256;
+
+        private readonly ImageBatcher _batcher;
+        private readonly Tensor _bytes;
+        private readonly Tensor _scale;
+        private readonly Tensor _shift;
+        private readonly ImageMemory _memory;
+        private readonly long _size;
+
+        private HeldImages(ImageBatcher batcher, Tensor bytes, ImageMemory memory, long size)
         {
+            _batcher = batcher;
+            _bytes = bytes;
+            _memory = memory;
+            _size = size;
+            (IReadOnlyList<float> mean, IReadOnlyList<float> std) = batcher.Normalization;
+
+            // The batcher writes v * (1 / (255 std)) - mean / std per channel, in single precision: the same two operations here.
+            _scale = tensor(Enumerable.Range(0, 3).Select(c => 1f / (255f * std[c])).ToArray()).reshape(1, 3, 1, 1).DetachFromDisposeScope();
+            _shift = tensor(Enumerable.Range(0, 3).Select(c => mean[c] / std[c]).ToArray()).reshape(1, 3, 1, 1).DetachFromDisposeScope();
         }
+
+        public override int Count => _batcher.Rows.Count;
 
         public override bool AreFeatures => false;
 
-        public static HeldImages Decode(ImageBatcher batcher, CancellationToken cancellationToken)
+        public override int BatchesPerEpoch => _batcher.BatchesPerEpoch;
+
+        public override int[] Order(int epoch) => _batcher.Order(epoch);
+
+        public static HeldImages Decode(ImageBatcher batcher, ImageMemory memory, long size, CancellationToken cancellationToken)
         {
-            var parts = new List<Tensor>();
-            using var scope = NewDisposeScope();
-            foreach (ImageBatch batch in batcher.ReadEpoch(0, cancellationToken))
+            (int height, int width) = batcher.ImageShape;
+            int imageBytes = 3 * height * width;
+            int count = batcher.Rows.Count;
+            Tensor bytes = empty(new long[] { count, height, width, 3 }, ScalarType.Byte).DetachFromDisposeScope();
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(count, DecodeChunk) * imageBytes);
+            try
             {
-                using (batch)
+                for (int start = 0; start < count; start += DecodeChunk)
                 {
-                    parts.Add(BatchTensor.From(batch));
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int n = Math.Min(DecodeChunk, count - start);
+                    batcher.DecodeBytes(start, n, buffer, cancellationToken);
+                    using Tensor slice = bytes.narrow(0, start, n);
+                    slice.bytes = buffer.AsSpan(0, n * imageBytes);
                 }
+
+                return new HeldImages(batcher, bytes, memory, size);
             }
-
-            return new HeldImages(cat(parts, 0).DetachFromDisposeScope());
+            catch
+            {
+                bytes.Dispose();
+                memory.Give(size);
+                throw;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-    }
 
-    private sealed class CachedFeatures : HeldRows
-    {
-        public CachedFeatures(Tensor features, int batchSize, Func<int, int[]>? order)
-            : base(features, batchSize, order)
+        public override IEnumerable<(Tensor X, int[] Rows)> Read(int epoch, int[] order, CancellationToken cancellationToken)
         {
+            int batchSize = _batcher.BatchSize;
+            int batches = _batcher.BatchesFor(order.Length);
+            for (int b = 0; b < batches; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int start = b * batchSize;
+                int[] rows = order[start..Math.Min(order.Length, start + batchSize)];
+                Tensor x;
+                using (NewDisposeScope())
+                {
+                    x = _bytes.index_select(0, tensor(rows.Select(r => (long)r).ToArray())).to_type(ScalarType.Float32).permute(0, 3, 1, 2);
+                    long[] flipped = Enumerable.Range(0, rows.Length).Where(i => _batcher.Flipped(epoch, start + i)).Select(i => (long)i).ToArray();
+                    if (flipped.Length > 0)
+                    {
+                        Tensor at = tensor(flipped);
+                        x.index_copy_(0, at, x.index_select(0, at).flip(3));
+                    }
+
+                    x = x.mul_(_scale).sub_(_shift).MoveToOuterDisposeScope();
+                }
+
+                yield return (x, rows);
+            }
         }
 
-        public override bool AreFeatures => true;
+        public override void Dispose()
+        {
+            _bytes.Dispose();
+            _scale.Dispose();
+            _shift.Dispose();
+            _memory.Give(_size);
+        }
     }
 }

@@ -29,9 +29,11 @@ internal sealed class PhaseRunner
     private readonly TrainingClock _clock;
     private readonly IChannel _log;
     private readonly (float[] Mean, float[] Std) _normalization;
+    private readonly ImageMemory _memory;
 
-    public PhaseRunner(ImageNetwork network, Device device, FfrTrainerOptions options, int seed, int imageSize, string fingerprint, TrainingClock clock, IChannel log)
+    public PhaseRunner(ImageNetwork network, Device device, FfrTrainerOptions options, int seed, int imageSize, string fingerprint, TrainingClock clock, IChannel log, ImageMemory memory)
     {
+        _memory = memory;
         _network = network;
         _device = device;
         _options = options;
@@ -43,8 +45,11 @@ internal sealed class PhaseRunner
         _normalization = network.Architecture.InputNormalization(options.Mean, options.Std);
     }
 
-    /// <summary>What the phase trains on: its cached features, or its images decoded batch by batch.</summary>
-    public NetworkInputs Inputs(PhasePlan plan) => plan.Features ?? NetworkInputs.Decoded(Batcher(plan));
+    /// <summary>What the phase trains on: its cached features (owned by the plan), or its images, held when the image memory has room (the caller disposes them).</summary>
+    public NetworkInputs Inputs(PhasePlan plan) => plan.Features ?? NetworkInputs.Images(Batcher(plan), _memory, _options.CancellationToken);
+
+    /// <summary>Steps in one epoch of the phase.</summary>
+    public int BatchesPerEpoch(PhasePlan plan) => plan.Features?.BatchesPerEpoch ?? Batcher(plan).BatchesPerEpoch;
 
     /// <summary>The phase's training images: shuffled per epoch, flipped when asked, normalised for the architecture.</summary>
     public ImageBatcher Batcher(PhasePlan plan) => new(plan.Data.Rows, new ImageBatcherOptions
@@ -72,6 +77,8 @@ internal sealed class PhaseRunner
     {
         var watch = Stopwatch.StartNew();
         NetworkInputs inputs = Inputs(plan);
+        using NetworkInputs? images = plan.Features is null ? inputs : null;
+        double decodeSeconds = watch.Elapsed.TotalSeconds;
         using Adam optimizer = optim.Adam(_network.TrainableParameters(), lr: plan.Schedule.LearningRate, weight_decay: plan.Schedule.WeightDecay);
         var state = new PhaseState { Phase = plan.Index, Summary = summary };
         PhaseSummary phase = summary.Phases.FirstOrDefault(p => p.Name == plan.Name) ?? new PhaseSummary { Name = plan.Name, Rows = plan.Data.Rows.Count };
@@ -113,7 +120,10 @@ internal sealed class PhaseRunner
 
                 var epochWatch = Stopwatch.StartNew();
                 double loss = TrainEpoch(plan, inputs, optimizer, groupWeights, epoch, steps);
+                double stepSeconds = epochWatch.Elapsed.TotalSeconds;
                 GroupAccuracies metrics = Evaluate(validation);
+                phase.StepSeconds += stepSeconds;
+                phase.ValidationSeconds += epochWatch.Elapsed.TotalSeconds - stepSeconds;
                 if (metrics.WorstGroup > state.BestMetric)
                 {
                     DisposeAll(best);
@@ -157,6 +167,7 @@ internal sealed class PhaseRunner
         }
 
         phase.Seconds += watch.Elapsed.TotalSeconds;
+        phase.DecodeSeconds += decodeSeconds;
         return phase;
     }
 

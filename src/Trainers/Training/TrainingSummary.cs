@@ -37,6 +37,15 @@ public sealed class PhaseSummary
 
     /// <summary>Wall time of the phase.</summary>
     public double Seconds { get; set; }
+
+    /// <summary>Of <see cref="Seconds"/>: decoding the phase's images to hold them (0 when they are decoded on every pass, inside the steps, or are features).</summary>
+    public double DecodeSeconds { get; set; }
+
+    /// <summary>Of <see cref="Seconds"/>: the training steps (batching included).</summary>
+    public double StepSeconds { get; set; }
+
+    /// <summary>Of <see cref="Seconds"/>: scoring the validation set after each epoch.</summary>
+    public double ValidationSeconds { get; set; }
 }
 
 /// <summary>What DFR chose.</summary>
@@ -92,6 +101,15 @@ public sealed class TrainingSummary
 
     /// <summary>Wall time of the whole training, ONNX export included.</summary>
     public double Seconds { get; set; }
+
+    /// <summary>Of <see cref="Seconds"/>: reading the inputs and composing the strategy's training sets.</summary>
+    public double ReadSeconds { get; set; }
+
+    /// <summary>Of <see cref="Seconds"/>: decoding the validation images to hold them (0 when they are decoded on every pass).</summary>
+    public double ValidationDecodeSeconds { get; set; }
+
+    /// <summary>Of <see cref="Seconds"/>: exporting the network to ONNX and building the ML.NET scoring chain.</summary>
+    public double ExportSeconds { get; set; }
 
     /// <summary>The summary as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);

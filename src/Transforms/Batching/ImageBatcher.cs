@@ -57,6 +57,12 @@ public sealed class ImageBatcher
         }
     }
 
+    /// <summary>Images per batch.</summary>
+    public int BatchSize => _options.BatchSize;
+
+    /// <summary>The per-channel (R, G, B) mean and standard deviation the batches are normalised with: (v / 255 - mean) / std.</summary>
+    public (IReadOnlyList<float> Mean, IReadOnlyList<float> Std) Normalization => (_options.Mean, _options.Std);
+
     /// <summary>The rows batched.</summary>
     public IReadOnlyList<ImageRow> Rows => _rows;
 
@@ -212,6 +218,29 @@ public sealed class ImageBatcher
         _width = first.Width;
     }
 
+    /// <summary>Whether the image at <paramref name="position"/> of epoch <paramref name="epoch"/>'s order is mirrored (seeded by the epoch and the position).</summary>
+    public bool Flipped(int epoch, int position) => _options.HorizontalFlip && (StableSeed.Combine(_options.Seed, epoch, position, 0x5F) & 1) == 1;
+
+    /// <summary>
+    /// Decodes rows <paramref name="firstRow"/> .. <paramref name="firstRow"/> + <paramref name="count"/> - 1 (resized when
+    /// <see cref="ImageBatcherOptions.ImageSize"/> is set) into <paramref name="destination"/> as the images hold their pixels:
+    /// row after row, R, G, B interleaved, image after image ([count, height, width, 3]), unscaled and unflipped; in parallel,
+    /// with the batches' checks and messages.
+    /// </summary>
+    /// <exception cref="InvalidDataException">An image cannot be read, or has another size than the first one while <see cref="ImageBatcherOptions.ImageSize"/> is null.</exception>
+    public void DecodeBytes(int firstRow, int count, byte[] destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        EnsureSize();
+        int imageBytes = 3 * _height * _width;
+        if ((uint)firstRow > (uint)_rows.Count || count < 0 || firstRow + count > _rows.Count || destination.Length < (long)count * imageBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"Rows {firstRow}..{firstRow + count - 1} of {_rows.Count} do not fit a destination of {destination.Length} bytes ({imageBytes} per image).");
+        }
+
+        InParallel(count, cancellationToken, i => Load(firstRow + i).Pixels.CopyTo(destination.AsSpan(i * imageBytes, imageBytes)));
+    }
+
     private ImageBatch Build(int epoch, int index, int[] order, CancellationToken cancellationToken)
     {
         int start = index * _options.BatchSize;
@@ -220,38 +249,7 @@ public sealed class ImageBatcher
         var batch = new ImageBatch(epoch, index, rows, _height, _width);
         try
         {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.DecodeParallelism, CancellationToken = cancellationToken };
-            Parallel.For(0, count, parallel, i =>
-            {
-                ImageRow row = _rows[rows[i]];
-                RgbImage image;
-                try
-                {
-                    image = row.LoadImage();
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    throw new InvalidDataException($"Image '{row.ImagePath}' could not be read: {ex.Message}", ex);
-                }
-
-                if (_options.ImageSize is int size)
-                {
-                    image = image.ResizeFill(size, size);
-                }
-                else if (image.Width != _width || image.Height != _height)
-                {
-                    throw new InvalidDataException(
-                        $"Image '{row.ImagePath}' is {image.Width}x{image.Height} but the first image is {_width}x{_height}. Set ImageSize to resize every image to one size.");
-                }
-
-                bool flip = _options.HorizontalFlip && (StableSeed.Combine(_options.Seed, epoch, start + i, 0x5F) & 1) == 1;
-                image.WriteChw(batch.Image(i), _options.Mean, _options.Std, flip);
-            });
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
-        {
-            batch.Dispose();
-            ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            InParallel(count, cancellationToken, i => Load(rows[i]).WriteChw(batch.Image(i), _options.Mean, _options.Std, Flipped(epoch, start + i)));
         }
         catch
         {
@@ -260,5 +258,47 @@ public sealed class ImageBatcher
         }
 
         return batch;
+    }
+
+    /// <summary>Runs <paramref name="body"/> for 0..count-1 on up to DecodeParallelism threads; the first failure is rethrown as itself.</summary>
+    private void InParallel(int count, CancellationToken cancellationToken, Action<int> body)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.DecodeParallelism, CancellationToken = cancellationToken };
+        try
+        {
+            Parallel.For(0, count, parallel, body);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+    }
+
+    /// <summary>Row <paramref name="row"/>'s image at the batches' size.</summary>
+    private RgbImage Load(int row)
+    {
+        ImageRow source = _rows[row];
+        RgbImage image;
+        try
+        {
+            image = source.LoadImage();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"Image '{source.ImagePath}' could not be read: {ex.Message}", ex);
+        }
+
+        if (_options.ImageSize is int size)
+        {
+            return image.ResizeFill(size, size);
+        }
+
+        if (image.Width != _width || image.Height != _height)
+        {
+            throw new InvalidDataException(
+                $"Image '{source.ImagePath}' is {image.Width}x{image.Height} but the first image is {_width}x{_height}. Set ImageSize to resize every image to one size.");
+        }
+
+        return image;
     }
 }
