@@ -190,8 +190,11 @@ internal abstract class NetworkInputs : IDisposable
             (IReadOnlyList<float> mean, IReadOnlyList<float> std) = batcher.Normalization;
 
             // The batcher writes v * (1 / (255 std)) - mean / std per channel, in single precision: the same two operations here.
-            _scale = tensor(Enumerable.Range(0, 3).Select(c => 1f / (255f * std[c])).ToArray()).reshape(1, 3, 1, 1).DetachFromDisposeScope();
-            _shift = tensor(Enumerable.Range(0, 3).Select(c => mean[c] / std[c]).ToArray()).reshape(1, 3, 1, 1).DetachFromDisposeScope();
+            using (NewDisposeScope())
+            {
+                _scale = tensor(Enumerable.Range(0, 3).Select(c => 1f / (255f * std[c])).ToArray()).reshape(1, 3, 1, 1).DetachFromDisposeScope();
+                _shift = tensor(Enumerable.Range(0, 3).Select(c => mean[c] / std[c]).ToArray()).reshape(1, 3, 1, 1).DetachFromDisposeScope();
+            }
         }
 
         public override int Count => _batcher.Rows.Count;
