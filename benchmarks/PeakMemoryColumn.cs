@@ -58,7 +58,9 @@ public sealed class PeakMemoryColumn : IColumn
 
     /// <summary>
     /// A full, blocking, compacting collection (large-object heap included) in aggressive mode, which
-    /// also decommits the freed memory (a default collection keeps it committed for reuse, and resident).
+    /// also decommits the freed memory (a default collection keeps it committed for reuse, and resident);
+    /// then glibc's free memory is given back too (the cases of a class run one after another in this
+    /// process, and the second would otherwise start with what the first left in glibc's arenas).
     /// </summary>
     public static void ReleaseGarbage()
     {
@@ -66,6 +68,7 @@ public sealed class PeakMemoryColumn : IColumn
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers(); // finalizers free native memory (SkiaSharp, libtorch handles)
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        Training.NativeHeap.Trim(); // and what glibc still holds of an earlier case's native memory (every case runs in this process)
     }
 
     /// <summary>Records the peak since the last <see cref="Reset"/> for <paramref name="key"/> (call after an iteration).</summary>
