@@ -86,6 +86,10 @@ internal abstract class NetworkInputs : IDisposable
                     parts.Add(network.Features(x.to(device)).MoveToOuterDisposeScope());
                 }
 
+                // The batch's activations and decoders are freed now: give glibc's free memory back, or it
+                // stays resident and grows with the images read (NativeHeap).
+                NativeHeap.Trim();
+
                 onBatch?.Invoke(parts.Count, inputs.BatchesPerEpoch);
             }
         }
