@@ -6,6 +6,12 @@ using Ffr.MLNet.Cli;
 // set ORT_DISABLE_TELEMETRY=0 to keep ONNX Runtime's default.
 NativeEnvironment.SetDefault("ORT_DISABLE_TELEMETRY", "1");
 
+// libtorch's OpenMP threads wait for work by spinning for a while (GNU OpenMP's default). On a 2-core machine doing
+// anything else besides, a thread spins while the one it waits for is descheduled: the small CNN's 1 + 1 epochs took
+// 31-70 s instead of 12 s at a load of 5 (docs/benchmarks.md). Passive waiting costs little on an idle machine.
+// Set OMP_WAIT_POLICY=ACTIVE to keep the spinning.
+NativeEnvironment.SetDefault("OMP_WAIT_POLICY", "PASSIVE");
+
 using var cancellation = new CancellationTokenSource();
 bool terminated = false;
 Console.CancelKeyPress += (_, e) =>

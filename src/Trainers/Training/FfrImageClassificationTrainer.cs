@@ -185,7 +185,8 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
 
         summary.ReadSeconds = watch.Elapsed.TotalSeconds;
 
-        // 3. Network, device, validation inputs (and, with a frozen backbone, every phase's features).
+        // 3. Network, device, validation inputs (and, with a frozen backbone, every phase's features); the native heap set to reuse what each step frees.
+        NativeHeap.KeepFreedMemory();
         Device device = TorchDevice.Choose(_context, log);
         torch.manual_seed(seed);
         int imageSize = o.ImageSize ?? FirstImageSize(realRows);

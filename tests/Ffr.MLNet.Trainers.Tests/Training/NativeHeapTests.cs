@@ -46,6 +46,33 @@ public sealed class NativeHeapTests
         Assert.True(freed - trimmed >= Total / 2, $"resident {freed >> 20} MiB after freeing {Total >> 20} MiB, {trimmed >> 20} MiB after the trim: the freed memory was not given back");
     }
 
+    [Fact]
+    public void KeepFreedMemory_KeepsWhatAStepFrees_ForTheNextStep()
+    {
+        if (!NativeHeap.KeepFreedMemory())
+        {
+            return; // not glibc: the settings do not exist, and KeepFreedMemory says so without throwing
+        }
+
+        // Activation-sized blocks (4 MiB, above glibc's default mmap threshold): freed, they stay in the heap, resident, for reuse.
+        const int block = 4 << 20;
+        var ones = new byte[block];
+        Array.Fill(ones, (byte)1);
+        var blocks = new List<nint>();
+        for (long made = 0; made < 128L << 20; made += block)
+        {
+            nint p = Marshal.AllocHGlobal(block);
+            Marshal.Copy(ones, 0, p, block);
+            blocks.Add(p);
+        }
+
+        long used = Resident();
+        blocks.ForEach(Marshal.FreeHGlobal);
+        long kept = Resident();
+        NativeHeap.Trim();
+        Assert.True(used - kept < 32L << 20, $"resident {used >> 20} MiB with 128 MiB of blocks, {kept >> 20} MiB after freeing them: the heap gave them back instead of keeping them");
+    }
+
     private static long Resident()
     {
         string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
