@@ -18,3 +18,10 @@ public enum SyntheticStrategy
     /// <summary>From Fake to Real: pretrain on k = B / G synthetic images per subgroup only, then fine-tune on the real data.</summary>
     Ffr,
 }
+
+/// <summary>What each <see cref="SyntheticStrategy"/> needs, decided once for the composer, the trainer and the experiments.</summary>
+public static class SyntheticStrategyExtensions
+{
+    /// <summary>Whether the strategy trains with synthetic images: every strategy but <see cref="SyntheticStrategy.None"/>, which needs no pool and leaves a given one unread.</summary>
+    public static bool UsesSyntheticPool(this SyntheticStrategy strategy) => strategy != SyntheticStrategy.None;
+}

@@ -1,3 +1,4 @@
+// Over 250 lines: one result type: its computation (with the bootstrap), its table and its JSON form.
 using System.Globalization;
 using System.Text.Json;
 using Ffr.MLNet.Subgroups;

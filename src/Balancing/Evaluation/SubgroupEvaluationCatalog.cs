@@ -62,7 +62,7 @@ public static class SubgroupEvaluationCatalog
             }
         }
 
-        int bootstrapSeed = seed ?? MLNetInternals.Settings(catalog).Seed ?? 0;
+        int bootstrapSeed = ContextSeed.OrDefault(seed, MLNetInternals.Settings(catalog).Seed);
         return SubgroupEvaluation.Compute(labels, attributes, predictions, trainingReport, resamples, bootstrapSeed);
     }
 }

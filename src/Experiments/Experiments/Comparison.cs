@@ -109,7 +109,7 @@ public static class Comparison
         var runs = new List<(SyntheticStrategy Strategy, TrainingMethod Method)>();
         foreach (SyntheticStrategy strategy in options.Runs.Select(r => r.Strategy).Distinct())
         {
-            if (strategy != SyntheticStrategy.None)
+            if (strategy.UsesSyntheticPool())
             {
                 if (runner.PoolReport is null)
                 {

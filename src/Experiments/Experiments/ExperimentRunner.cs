@@ -79,8 +79,9 @@ public sealed class ExperimentRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         options.FeatureCache ??= FeatureCache;
-        IDataView? pool = options.Strategy == SyntheticStrategy.None ? null : _pool;
-        return _mlContext.MulticlassClassification.Trainers.Ffr(pool, _validation, options).Fit(_train);
+        // The manifest's rows go to the trainer as they are: read and validated once, not read back from the IDataViews.
+        return _mlContext.MulticlassClassification.Trainers.Ffr(_pool, _validation, options)
+            .Fit(_train, _manifest.Select(DataSplit.Train, SampleSource.Real), _manifest.Select(DataSplit.Val), _manifest.Select(DataSplit.Train, SampleSource.Synthetic));
     }
 
     /// <summary>Trains with <paramref name="options"/> (strategy, method, seed...) and evaluates on the test split.</summary>

@@ -1,3 +1,4 @@
+// Over 250 lines: one run's workers, retries, failures and log share the run's synchronized state.
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;

@@ -1,3 +1,4 @@
+// Over 250 lines: one format's reader: PyTorch and TorchSharp weights read, matched to a network, and mismatches explained.
 using System.Collections;
 using System.Globalization;
 using System.Text;

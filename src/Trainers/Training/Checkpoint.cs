@@ -6,24 +6,6 @@ using static TorchSharp.torch;
 
 namespace Ffr.MLNet.Training;
 
-/// <summary>Where a phase stands, as saved after each epoch.</summary>
-internal sealed class PhaseState
-{
-    public int Phase { get; set; }
-
-    public int EpochsDone { get; set; }
-
-    public double BestMetric { get; set; } = double.NegativeInfinity;
-
-    public int BestEpoch { get; set; }
-
-    public int SinceBest { get; set; }
-
-    public double[] GroupWeights { get; set; } = Array.Empty<double>();
-
-    public TrainingSummary Summary { get; set; } = new();
-}
-
 /// <summary>
 /// A checkpoint file (<c>ffr-checkpoint.bin</c>): the options' fingerprint, the phase state, the
 /// network, the optimizer's state and the best epoch's weights. Written through <see cref="AtomicFile"/>,
@@ -255,38 +237,4 @@ internal static class Checkpoint
         ScalarType.ComplexFloat64 => 16,
         _ => 8,
     };
-}
-
-/// <summary>What is wrong with a checkpoint file.</summary>
-public enum CheckpointProblem
-{
-    /// <summary>The file is not an Ffr.MLNet checkpoint.</summary>
-    NotACheckpoint,
-
-    /// <summary>The checkpoint was made with other options or other data.</summary>
-    OtherOptions,
-
-    /// <summary>The file is truncated or its content is damaged.</summary>
-    Damaged,
-}
-
-/// <summary>
-/// A checkpoint in <see cref="FfrTrainerOptions.CheckpointDirectory"/> that training cannot resume
-/// from. Nothing is loaded from such a file; the message names it and says how to start over.
-/// </summary>
-public sealed class CheckpointException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public CheckpointException(string path, CheckpointProblem problem, string message, Exception? inner = null)
-        : base(message, inner)
-    {
-        Path = path;
-        Problem = problem;
-    }
-
-    /// <summary>The checkpoint file.</summary>
-    public string Path { get; }
-
-    /// <summary>What is wrong with it.</summary>
-    public CheckpointProblem Problem { get; }
 }

@@ -151,8 +151,12 @@ public sealed class FfrTrainerOptions
     /// <value>The default value is 1024 (1 GiB: every image of the benchmark dataset at 32 x 32, about 7,100 photos at 224 x 224); 0 decodes on every pass.</value>
     public int ImageCacheMegabytes { get; set; } = FfrTrainerDefaults.ImageCacheMegabytes;
 
-    /// <summary>Seed of the initial weights, the batch order, the synthetic selection and DFR's subsets.</summary>
-    /// <value>The default value is null: the MLContext's seed (a random one when the context has none).</value>
+    /// <summary>
+    /// Seed of the initial weights, the batch order, the synthetic selection and DFR's subsets. The rule, shared with
+    /// <c>EvaluateSubgroups</c>: this seed, else the MLContext's seed, else 0, so that a fit with no seed anywhere is
+    /// reproducible (the seed used is in <see cref="TrainingSummary.Seed"/>). Runs that should differ take different seeds.
+    /// </summary>
+    /// <value>The default value is null: the MLContext's seed, or 0 when the context has none.</value>
     public int? Seed { get; set; }
 
     /// <summary>Where a frozen backbone's features are kept between fits on the same images (a grid of strategies and methods), so each image's are computed once.</summary>

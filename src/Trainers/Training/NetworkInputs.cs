@@ -1,3 +1,4 @@
+// Over 250 lines: the three kinds of network input (decoded, held, cached features) behind one abstract type, each a short nested class.
 using System.Buffers;
 using Ffr.MLNet.Batching;
 using Ffr.MLNet.Networks;

@@ -1,3 +1,4 @@
+// Over 250 lines: one phase's epochs, steps, validation, early stopping and checkpoints share the phase's state.
 using System.Diagnostics;
 using Ffr.MLNet.Batching;
 using Ffr.MLNet.Evaluation;
@@ -8,10 +9,6 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Ffr.MLNet.Training;
-
-/// <summary>What one phase trains on and how.</summary>
-/// <remarks><paramref name="Features"/>: the rows' cached penultimate features when the backbone is frozen (the head trains on them); null: the images.</remarks>
-internal sealed record PhasePlan(string Name, int Index, PhaseOptions Schedule, TrainingData Data, TrainingMethod Method, bool FreezeBatchNorm, NetworkInputs? Features = null);
 
 /// <summary>
 /// Runs one training phase: epochs of Adam steps (ERM, Resample or GroupDRO), validation after each

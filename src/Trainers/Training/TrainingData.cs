@@ -19,6 +19,26 @@ internal sealed class ValidationData : IDisposable
         GroupCount = groupCount;
     }
 
+    /// <summary>
+    /// The validation set's inputs: held when the image memory has room, decoded batch by batch otherwise
+    /// (<see cref="NetworkInputs.Images"/>); with a frozen backbone decoded once, as its features replace them at once.
+    /// </summary>
+    public static ValidationData Create(IReadOnlyList<LabelledImage> validation, GroupIndex groups, Batching.ImageBatcher batcher, int imageSize, ImageMemory memory, FfrTrainerOptions options)
+    {
+        (int height, int width) = batcher.ImageShape;
+        if (height != imageSize || width != imageSize)
+        {
+            throw new InvalidDataException(
+                $"Validation image '{validation[0].Row.ImagePath}' is {width}x{height} but the training images are {imageSize}x{imageSize}. Set ImageSize to resize every image to one size.");
+        }
+
+        int[] y = validation.Select(v => v.Label).ToArray();
+        int[] g = groups.Groups(validation);
+        // With a frozen backbone the images are replaced by their features at once: decoding them here too would be work done twice.
+        NetworkInputs inputs = options.Freeze == FrozenLayers.Backbone ? NetworkInputs.Decoded(batcher) : NetworkInputs.Images(batcher, memory, options.CancellationToken);
+        return new ValidationData(inputs, y, g, groups.GroupCount);
+    }
+
     public NetworkInputs Inputs { get; private set; }
 
     public int[] Labels { get; }

@@ -1,4 +1,3 @@
-using Ffr.MLNet.Images;
 using Ffr.MLNet.Manifests;
 using Ffr.MLNet.Subgroups;
 using Microsoft.ML;
@@ -75,8 +74,9 @@ internal static class TrainingInputs
     }
 
     /// <summary>
-    /// Reads every row; a row with a missing label or attribute stops with its position. With <paramref name="bySplitColumn"/>
-    /// each row's split is read from <see cref="FfrTrainerOptions.SplitColumnName"/> (train, val or test; a synthetic row must
+    /// Reads every row (<see cref="ImageRows"/>, the one reader of image rows) after checking the columns against the training
+    /// data's classes; a row with a missing label or attribute stops with its position. With <paramref name="bySplitColumn"/>
+    /// each row's split is read from <see cref="FfrTrainerOptions.SplitColumnName"/> (checked first with <see cref="SplitColumn"/>: train, val or test; a synthetic row must
     /// be train) and test rows are skipped unread; otherwise every row is of <paramref name="split"/>.
     /// </summary>
     public static List<LabelledImage> Read(MLContext mlContext, IDataView data, FfrTrainerOptions options, string[] labels, string role, SampleSource defaultSource, DataSplit split, bool bySplitColumn = false)
@@ -88,124 +88,21 @@ internal static class TrainingInputs
                 $"The label column '{options.LabelColumnName}' of the {role} has key values [{string.Join(", ", ownLabels)}] but the training data has [{string.Join(", ", labels)}]. Map every dataset's labels with the same MapValueToKey transformer (fit it once, on the training data).");
         }
 
-        bool isPath = IsPathColumn(data.Schema, options.ImageColumnName, role);
-        SubgroupText text;
-        try
-        {
-            text = SubgroupText.Create(mlContext.Transforms, data.Schema, options.LabelColumnName, options.AttributeColumnName);
-        }
-        catch (ArgumentOutOfRangeException ex) when (ex.Message.StartsWith("Could not find attribute column", StringComparison.Ordinal))
+        IsPathColumn(data.Schema, options.ImageColumnName, role);
+        if (data.Schema.GetColumnOrNull(options.AttributeColumnName) is null)
         {
             throw new ArgumentOutOfRangeException(nameof(data),
                 $"Could not find attribute column '{options.AttributeColumnName}' in the {role}: subgroups (label x attribute) drive model selection by worst-group accuracy, the synthetic budgets and the group-aware methods, so every dataset needs it.");
         }
 
-        IDataView view = text.Apply(data);
-        var columns = new List<DataViewSchema.Column> { view.Schema[options.LabelColumnName], view.Schema[text.AttributeText], view.Schema[options.ImageColumnName] };
-        DataViewSchema.Column? source = SourceCells.Column(view.Schema, options.SourceColumnName);
-        if (source is not null)
-        {
-            columns.Add(source.Value);
-        }
-
-        DataViewSchema.Column? splitColumn = bySplitColumn ? SplitColumn(view.Schema, options.SplitColumnName) : null;
-        if (splitColumn is not null)
-        {
-            columns.Add(splitColumn.Value);
-        }
-
-        var result = new List<LabelledImage>();
-        using DataViewRowCursor cursor = view.GetRowCursor(columns);
-        ValueGetter<uint> getLabel = cursor.GetGetter<uint>(columns[0]);
-        ValueGetter<ReadOnlyMemory<char>> getAttribute = cursor.GetGetter<ReadOnlyMemory<char>>(columns[1]);
-        ValueGetter<ReadOnlyMemory<char>>? getPath = isPath ? cursor.GetGetter<ReadOnlyMemory<char>>(columns[2]) : null;
-        ValueGetter<VBuffer<float>>? getPixels = isPath ? null : cursor.GetGetter<VBuffer<float>>(columns[2]);
-        var sources = new SourceCells(cursor, source, defaultSource);
-        ValueGetter<ReadOnlyMemory<char>>? getSplit = splitColumn is null ? null : cursor.GetGetter<ReadOnlyMemory<char>>(splitColumn.Value);
-        uint label = 0;
-        ReadOnlyMemory<char> attribute = default, path = default, splitText = default;
-        VBuffer<float> pixels = default;
-        while (cursor.MoveNext())
-        {
-            DataSplit rowSplit = split;
-            if (getSplit is not null)
-            {
-                getSplit(ref splitText);
-                rowSplit = ImageRow.ParseSplit(splitText.Span)
-                    ?? throw new InvalidDataException($"Row {cursor.Position} of the {role} has {options.SplitColumnName} '{splitText}'; use train, val or test.");
-                if (rowSplit == DataSplit.Test)
-                {
-                    continue; // test rows are for evaluation only: Fit never reads them
-                }
-            }
-
-            getLabel(ref label);
-            getAttribute(ref attribute);
-            if (label == 0)
-            {
-                throw new InvalidDataException(
-                    $"Row {cursor.Position} of the {role} has a missing label in column '{options.LabelColumnName}', or one the training data does not have (the key mapping fitted on the training data maps unknown labels to missing). Fix or remove it.");
-            }
-
-            if (attribute.IsEmpty)
-            {
-                throw new InvalidDataException($"Row {cursor.Position} of the {role} has a missing value in column '{options.AttributeColumnName}'; fill or remove it.");
-            }
-
-            SampleSource rowSource = sources.Read(cursor, role);
-            if (getSplit is not null && rowSource == SampleSource.Synthetic && rowSplit != DataSplit.Train)
-            {
-                throw new InvalidDataException(
-                    $"Row {cursor.Position} of the {role} is synthetic with {options.SplitColumnName} '{splitText}'; synthetic images are training images only (the pool): set their {options.SplitColumnName} to train.");
-            }
-
-            string name;
-            RgbImage? image = null;
-            if (getPath is not null)
-            {
-                getPath(ref path);
-                if (path.IsEmpty)
-                {
-                    throw new InvalidDataException($"Row {cursor.Position} of the {role} has an empty image path in column '{options.ImageColumnName}'.");
-                }
-
-                name = path.ToString();
-            }
-            else
-            {
-                getPixels!(ref pixels);
-                image = FromPlanar(pixels.DenseValues().ToArray());
-                name = $"{role} row {cursor.Position}";
-            }
-
-            result.Add(new LabelledImage(
-                new ImageRow { ImagePath = name, Image = image, Label = labels[label - 1], Attribute = attribute.ToString(), Source = rowSource, Split = rowSplit },
-                (int)label - 1));
-        }
-
-        return result;
+        var columns = new ImageRowColumns(options.ImageColumnName, options.LabelColumnName, options.AttributeColumnName, options.SourceColumnName, bySplitColumn ? options.SplitColumnName : null);
+        var classes = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
+        return ImageRows.Read(mlContext.Transforms, data, columns, defaultSource, split, role).Select(r => new LabelledImage(r, classes[r.Label])).ToList();
     }
 
     private static bool IsSquare(int n)
     {
         int side = (int)Math.Round(Math.Sqrt(n));
         return side * side == n;
-    }
-
-    /// <summary>Planar R, G, B floats in 0..255 (ExtractPixels' defaults) to an image.</summary>
-    private static RgbImage FromPlanar(float[] values)
-    {
-        int side = (int)Math.Round(Math.Sqrt(values.Length / 3));
-        int plane = side * side;
-        var pixels = new byte[plane * 3];
-        for (int i = 0; i < plane; i++)
-        {
-            for (int c = 0; c < 3; c++)
-            {
-                pixels[i * 3 + c] = (byte)Math.Clamp(MathF.Round(values[c * plane + i]), 0, 255);
-            }
-        }
-
-        return new RgbImage(side, side, pixels);
     }
 }

@@ -1,3 +1,4 @@
+// Over 250 lines: the order, decoding and prefetching of batches share the batcher's options and image size; the prefetch pipeline is one unit.
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Ffr.MLNet.Images;

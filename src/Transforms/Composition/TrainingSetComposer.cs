@@ -21,7 +21,7 @@ public static class TrainingSetComposer
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(realTrain);
         options ??= new TrainingSetOptions();
-        if (strategy != SyntheticStrategy.None && (pool is null || pool.Count == 0))
+        if (strategy.UsesSyntheticPool() && (pool is null || pool.Count == 0))
         {
             throw new ArgumentException($"Strategy {strategy} needs a synthetic pool, and {(pool is null ? "none was given" : "the pool is empty")}. Pass the synthetic images, or use strategy None.", nameof(pool));
         }
@@ -36,7 +36,7 @@ public static class TrainingSetComposer
         });
 
         var synthetic = new List<ImageRow>();
-        if (pool is not null && strategy != SyntheticStrategy.None)
+        if (pool is not null && strategy.UsesSyntheticPool())
         {
             var bySubgroup = pool.GroupBy(r => new SubgroupKey(r.Label, r.Attribute)).ToDictionary(g => g.Key, g => g.OrderBy(r => r.ImagePath, StringComparer.Ordinal).ToArray());
             foreach (SubgroupBudget budget in plan.Subgroups)

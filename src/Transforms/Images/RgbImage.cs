@@ -1,3 +1,4 @@
+// Over 250 lines: one image type with its codecs and the pixel operations the library needs (resize, flip, normalize), as SkiaSharp's SKBitmap is one type.
 using Ffr.MLNet.IO;
 using SkiaSharp;
 
@@ -52,9 +53,20 @@ public sealed class RgbImage
     }
 
     /// <summary>Decodes an encoded image; <paramref name="storedAsGray"/> tells whether the file itself is single-channel.</summary>
-    public static RgbImage Decode(Stream stream, string name, out bool storedAsGray)
+    /// <exception cref="InvalidDataException">The stream is not a readable image, or has no pixels; the message names it.</exception>
+    public static RgbImage Decode(Stream stream, string name, out bool storedAsGray) =>
+        DecodeOrEmpty(stream, name, out storedAsGray, out string? empty) ?? throw new InvalidDataException(empty);
+
+    /// <summary>
+    /// Decodes as <see cref="Decode"/> does, but an image with no pixels (a width or height of zero) gives null and
+    /// <paramref name="empty"/>, the sentence saying so, for callers that report empty images apart from unreadable ones.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stream is not a readable image; the message names it.</exception>
+    internal static RgbImage? DecodeOrEmpty(Stream stream, string name, out bool storedAsGray, out string? empty)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        empty = null;
+        storedAsGray = false;
         using var managed = new SKManagedStream(stream);
         using SKCodec? codec = SKCodec.Create(managed);
         if (codec is null)
@@ -65,7 +77,8 @@ public sealed class RgbImage
         SKImageInfo source = codec.Info;
         if (source.Width <= 0 || source.Height <= 0)
         {
-            throw new InvalidDataException($"'{name}' has no pixels ({source.Width}x{source.Height}).");
+            empty = $"'{name}' has no pixels ({source.Width}x{source.Height}).";
+            return null;
         }
 
         storedAsGray = source.ColorType == SKColorType.Gray8;

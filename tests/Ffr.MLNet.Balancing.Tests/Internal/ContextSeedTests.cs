@@ -22,4 +22,13 @@ public sealed class ContextSeedTests
         Assert.Equal(3, a.Distinct().Count());
         Assert.NotEqual(a, c);
     }
+
+    [Fact]
+    public void OrDefault_TakesTheGivenSeed_ThenTheContextSeed_ThenZero()
+    {
+        Assert.Equal(42, ContextSeed.OrDefault(42, 7));
+        Assert.Equal(7, ContextSeed.OrDefault(null, 7));
+        Assert.Equal(0, ContextSeed.OrDefault(null, null));
+        Assert.Equal(0, ContextSeed.Default);
+    }
 }
