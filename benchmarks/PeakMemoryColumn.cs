@@ -91,16 +91,28 @@ public sealed class PeakMemoryColumn : IColumn
 
     public bool IsAvailable(Summary summary) => true;
 
-    private static long ReadPeak()
+    private static long ReadPeak() => PeakOf("self") ?? System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
+
+    /// <summary>The peak resident set (VmHWM) of process <paramref name="pid"/> ("self" for this one); null where /proc does not say (not Linux, or the process has gone).</summary>
+    public static long? PeakOf(string pid)
     {
-        foreach (string line in File.ReadLines("/proc/self/status"))
+        try
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
             {
-                return long.Parse(line["VmHWM:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line["VmHWM:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                }
             }
         }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
 
-        return Environment.ProcessId > 0 ? System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 : 0;
+        return null;
     }
 }

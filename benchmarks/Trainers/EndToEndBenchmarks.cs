@@ -126,7 +126,7 @@ public class EndToEndBenchmarks
         long peak = 0;
         while (!process.WaitForExit(20))
         {
-            peak = Math.Max(peak, PeakOf(process.Id));
+            peak = Math.Max(peak, PeakMemoryColumn.PeakOf(process.Id.ToString(CultureInfo.InvariantCulture)) ?? 0); // the last reading before the exit stands
         }
 
         process.WaitForExit();
@@ -136,26 +136,6 @@ public class EndToEndBenchmarks
         }
 
         return peak;
-    }
-
-    private static long PeakOf(int pid)
-    {
-        try
-        {
-            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line["VmHWM:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // The process has just exited (or this is not Linux): the last reading stands.
-        }
-
-        return 0;
     }
 
     private sealed class Columns : ManualConfig
