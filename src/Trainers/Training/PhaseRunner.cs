@@ -76,7 +76,7 @@ internal sealed class PhaseRunner
         NetworkInputs inputs = Inputs(plan);
         using NetworkInputs? images = plan.Features is null ? inputs : null;
         double decodeSeconds = watch.Elapsed.TotalSeconds;
-        using Adam optimizer = optim.Adam(_network.TrainableParameters(), lr: plan.Schedule.LearningRate, weight_decay: plan.Schedule.WeightDecay);
+        using Adam optimizer = new FusedAdam(_network.TrainableParameters(), plan.Schedule.LearningRate, plan.Schedule.WeightDecay);
         var state = new PhaseState { Phase = plan.Index, Summary = summary };
         PhaseSummary phase = summary.Phases.FirstOrDefault(p => p.Name == plan.Name) ?? new PhaseSummary { Name = plan.Name, Rows = plan.Data.Rows.Count };
         if (!summary.Phases.Contains(phase))
