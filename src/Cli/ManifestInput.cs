@@ -12,9 +12,9 @@ internal sealed class ManifestValidation
 
     public IEnumerable<Option> Options => new Option[] { SkipInvalidRows, FilterGrayscale };
 
-    public ManifestLoadOptions LoadOptions(ParseResult args, bool verifyImages = true) => new()
+    public ManifestLoadOptions LoadOptions(ParseResult args, bool verifyImages = true, int keepDecodedMegabytes = 0) => new()
     {
-        SkipInvalidRows = args.GetValue(SkipInvalidRows), FilterGrayscale = args.GetValue(FilterGrayscale), VerifyImages = verifyImages,
+        SkipInvalidRows = args.GetValue(SkipInvalidRows), FilterGrayscale = args.GetValue(FilterGrayscale), VerifyImages = verifyImages, KeepDecodedMegabytes = keepDecodedMegabytes,
     };
 }
 
@@ -45,12 +45,13 @@ internal sealed class ManifestInput
     /// <summary>
     /// Loads and validates the manifest of --manifest with the validation options (and, with --synthetic, a generated pool
     /// in place of its synthetic rows), prints what was left out and every warning to the error stream, and returns the
-    /// warnings (for summaries).
+    /// warnings (for summaries). The images decoded by the check are kept for the trainer up to
+    /// <paramref name="keepDecodedMegabytes"/> (ManifestLoadOptions.KeepDecodedMegabytes).
     /// </summary>
-    public (ImageManifest Manifest, IReadOnlyList<string> Warnings) Load(ParseResult args, CliContext context, bool verifyImages = true)
+    public (ImageManifest Manifest, IReadOnlyList<string> Warnings) Load(ParseResult args, CliContext context, bool verifyImages = true, int keepDecodedMegabytes = 0)
     {
         string path = Inputs.File(args, Manifest, "Manifest", "Pass a CSV with the header ImagePath,Label,Attribute,Source,Split (see 'ffr benchmark-data' for an example).");
-        ManifestLoadOptions options = Validation.LoadOptions(args, verifyImages);
+        ManifestLoadOptions options = Validation.LoadOptions(args, verifyImages, keepDecodedMegabytes);
         ImageManifest manifest = ImageManifest.Load(path, options);
         if (Pool(args) is string synthetic)
         {

@@ -48,7 +48,8 @@ internal sealed class TrainCommand : CliCommand
         System.Console.Error.WriteLine($"T0 {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.000}");
         var ml = context.NewMLContext();
         ml.GpuDeviceId = _trainer.Network.GpuDevice(args);
-        (Manifests.ImageManifest manifest, IReadOnlyList<string> warnings) = _manifest.Load(args, context);
+        // The check decodes every image; those the trainer will hold are kept for it, so each is decoded once.
+        (Manifests.ImageManifest manifest, IReadOnlyList<string> warnings) = _manifest.Load(args, context, keepDecodedMegabytes: options.ImageCacheMegabytes);
         System.Console.Error.WriteLine($"T1 {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.000}");
         var runner = new ExperimentRunner(ml, manifest);
         System.Console.Error.WriteLine($"T2 {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.000}");

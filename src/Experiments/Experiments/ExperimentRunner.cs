@@ -79,9 +79,10 @@ public sealed class ExperimentRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         options.FeatureCache ??= FeatureCache;
-        // The manifest's rows go to the trainer as they are: read and validated once, not read back from the IDataViews.
+        // The manifest's rows go to the trainer as they are: read and validated once, not read back from the IDataViews;
+        // the images its check kept (ManifestLoadOptions.KeepDecodedMegabytes) are decoded once, not again.
         return _mlContext.MulticlassClassification.Trainers.Ffr(_pool, _validation, options)
-            .Fit(_train, _manifest.Select(DataSplit.Train, SampleSource.Real), _manifest.Select(DataSplit.Val), _manifest.Select(DataSplit.Train, SampleSource.Synthetic));
+            .Fit(_train, _manifest.Select(DataSplit.Train, SampleSource.Real), _manifest.Select(DataSplit.Val), _manifest.Select(DataSplit.Train, SampleSource.Synthetic), _manifest.Decoded);
     }
 
     /// <summary>Trains with <paramref name="options"/> (strategy, method, seed...) and evaluates on the test split.</summary>

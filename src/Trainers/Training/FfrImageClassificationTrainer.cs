@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Ffr.MLNet.Budgets;
 using Ffr.MLNet.Composition;
 using Ffr.MLNet.IO;
+using Ffr.MLNet.Images;
 using Ffr.MLNet.Manifests;
 using Ffr.MLNet.Networks;
 using Ffr.MLNet.Onnx;
@@ -95,15 +96,15 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
     /// <summary>
     /// Trains on rows already read and validated (a manifest's: <c>ExperimentRunner</c>), so they are not read back from
     /// IDataViews; <paramref name="input"/> is the real training data they came from, for its schema (the classes, the
-    /// scoring chain).
+    /// scoring chain). Images the manifest's check kept (<paramref name="decoded"/>) are taken instead of decoded again.
     /// </summary>
-    internal FfrImageClassificationTransformer Fit(IDataView input, IReadOnlyList<ImageRow> real, IReadOnlyList<ImageRow> validation, IReadOnlyList<ImageRow>? syntheticPool)
+    internal FfrImageClassificationTransformer Fit(IDataView input, IReadOnlyList<ImageRow> real, IReadOnlyList<ImageRow> validation, IReadOnlyList<ImageRow>? syntheticPool, DecodedImages? decoded = null)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return Fit(input, () => TrainingSets.FromRows(input.Schema, real, validation, syntheticPool, _options));
+        return Fit(input, () => TrainingSets.FromRows(input.Schema, real, validation, syntheticPool, _options), decoded);
     }
 
-    private FfrImageClassificationTransformer Fit(IDataView input, Func<TrainingSets> read)
+    private FfrImageClassificationTransformer Fit(IDataView input, Func<TrainingSets> read, DecodedImages? decoded = null)
     {
         var watch = Stopwatch.StartNew();
         FfrTrainerOptions o = _options;
@@ -156,14 +157,14 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
 
             var clock = new TrainingClock();
             var memory = new ImageMemory(o.ImageCacheMegabytes * (1L << 20));
-            var runner = new PhaseRunner(network, device, o, seed, imageSize, fingerprint, clock, log, memory);
+            var runner = new PhaseRunner(network, device, o, seed, imageSize, fingerprint, clock, log, memory, decoded);
             double beforeValidation = watch.Elapsed.TotalSeconds;
-            using ValidationData val = ValidationData.Create(sets.Validation, groups, ScoringBatcher(sets.Validation.Select(v => v.Row).ToArray(), mean, std), imageSize, memory, o);
+            using ValidationData val = ValidationData.Create(sets.Validation, groups, ScoringBatcher(sets.Validation.Select(v => v.Row).ToArray(), mean, std, decoded), imageSize, memory, o);
             summary.ValidationDecodeSeconds = watch.Elapsed.TotalSeconds - beforeValidation;
             if (o.Freeze == FrozenLayers.Backbone)
             {
                 // The frozen backbone's features of every image, once: the head is all that trains.
-                var frozen = new FrozenFeatures(network, device, o, imageSize, rows => ScoringBatcher(rows, mean, std));
+                var frozen = new FrozenFeatures(network, device, o, imageSize, rows => ScoringBatcher(rows, mean, std, decoded));
                 cached.AddRange(frozen.Prepare(val, sets.Validation.Select(v => v.Row).ToArray(), plans, runner, clock));
                 summary.FeatureSeconds = clock.Elapsed.TotalSeconds;
                 clock.StartSteps();
@@ -232,8 +233,8 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
         new(_context.Seed) { GpuDeviceId = _context.GpuDeviceId, FallbackToCpu = _context.FallbackToCpu, TempFilePath = temp.Path };
 
     /// <summary>Rows in order, unflipped, in batches of <see cref="NetworkInputs.ScoringBatchSize"/>.</summary>
-    private Batching.ImageBatcher ScoringBatcher(IReadOnlyList<ImageRow> rows, float[] mean, float[] std) => new(rows, new Batching.ImageBatcherOptions
+    private Batching.ImageBatcher ScoringBatcher(IReadOnlyList<ImageRow> rows, float[] mean, float[] std, DecodedImages? decoded) => new(rows, new Batching.ImageBatcherOptions
     {
         BatchSize = NetworkInputs.ScoringBatchSize, ImageSize = _options.ImageSize, Mean = mean, Std = std, Shuffle = false, PrefetchBatches = 0,
-    });
+    }, decoded);
 }

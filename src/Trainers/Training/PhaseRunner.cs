@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using Ffr.MLNet.Batching;
 using Ffr.MLNet.Evaluation;
+using Ffr.MLNet.Images;
 using Ffr.MLNet.Networks;
 using Microsoft.ML.Runtime;
 using TorchSharp;
@@ -27,9 +28,11 @@ internal sealed class PhaseRunner
     private readonly IChannel _log;
     private readonly (float[] Mean, float[] Std) _normalization;
     private readonly ImageMemory _memory;
+    private readonly DecodedImages? _decoded;
 
-    public PhaseRunner(ImageNetwork network, Device device, FfrTrainerOptions options, int seed, int imageSize, string fingerprint, TrainingClock clock, IChannel log, ImageMemory memory)
+    public PhaseRunner(ImageNetwork network, Device device, FfrTrainerOptions options, int seed, int imageSize, string fingerprint, TrainingClock clock, IChannel log, ImageMemory memory, DecodedImages? decoded = null)
     {
+        _decoded = decoded;
         _memory = memory;
         _network = network;
         _device = device;
@@ -67,7 +70,7 @@ internal sealed class PhaseRunner
         // between steps, in parallel within the batch, lets a collection start only while the
         // training thread is in managed code. It costs little: see TrainingStepBenchmarks.
         PrefetchBatches = 0,
-    });
+    }, _decoded);
 
     /// <summary>Runs the phase; on return the network holds the best epoch's weights.</summary>
     public PhaseSummary Run(PhasePlan plan, ValidationData validation, TrainingSummary summary, PhaseState? resume)

@@ -15,6 +15,7 @@ public sealed class ImageBatcher
 {
     private readonly IReadOnlyList<ImageRow> _rows;
     private readonly ImageBatcherOptions _options;
+    private readonly DecodedImages? _decoded;
     private int _height;
     private int _width;
 
@@ -43,6 +44,13 @@ public sealed class ImageBatcher
 
         _rows = rows;
         _options = options;
+    }
+
+    /// <summary>A batcher that takes the images <paramref name="decoded"/> kept for its rows instead of decoding their files again.</summary>
+    internal ImageBatcher(IReadOnlyList<ImageRow> rows, ImageBatcherOptions? options, DecodedImages? decoded)
+        : this(rows, options)
+    {
+        _decoded = decoded;
     }
 
     /// <summary>Batches in one epoch.</summary>
@@ -214,7 +222,7 @@ public sealed class ImageBatcher
             return;
         }
 
-        RgbImage first = _rows[0].LoadImage();
+        RgbImage first = Kept(_rows[0], take: false) ?? _rows[0].LoadImage();
         _height = first.Height;
         _width = first.Width;
     }
@@ -276,13 +284,17 @@ public sealed class ImageBatcher
     }
 
     /// <summary>Row <paramref name="row"/>'s image at the batches' size.</summary>
+    /// <summary>The image the manifest's check kept for a file row, if any (taken, or only looked at).</summary>
+    private RgbImage? Kept(ImageRow row, bool take) =>
+        _decoded is null || row.Image is not null ? null : take ? _decoded.Take(row.ImagePath) : _decoded.Peek(row.ImagePath);
+
     private RgbImage Load(int row)
     {
         ImageRow source = _rows[row];
         RgbImage image;
         try
         {
-            image = source.LoadImage();
+            image = Kept(source, take: true) ?? source.LoadImage();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using Ffr.MLNet.Images;
 using Ffr.MLNet.IO;
 using Microsoft.ML;
 
@@ -14,8 +15,9 @@ namespace Ffr.MLNet.Manifests;
 /// </summary>
 public sealed class ImageManifest
 {
-    private ImageManifest(string baseDirectory, IReadOnlyList<string> extraColumns, IReadOnlyList<ImageRow> rows, IReadOnlyList<ManifestIssue> skipped, IReadOnlyList<ManifestIssue> notices)
+    private ImageManifest(string baseDirectory, IReadOnlyList<string> extraColumns, IReadOnlyList<ImageRow> rows, IReadOnlyList<ManifestIssue> skipped, IReadOnlyList<ManifestIssue> notices, DecodedImages? decoded = null)
     {
+        Decoded = decoded;
         BaseDirectory = baseDirectory;
         ExtraColumns = extraColumns;
         Rows = rows;
@@ -43,6 +45,9 @@ public sealed class ImageManifest
     /// read, but the manifest stops working when its folder is moved or copied alone).
     /// </summary>
     public IReadOnlyList<ManifestIssue> Notices { get; }
+
+    /// <summary>The images the check decoded and kept for training (<see cref="ManifestLoadOptions.KeepDecodedMegabytes"/>); null when none were.</summary>
+    internal DecodedImages? Decoded { get; }
 
     /// <summary>The <see cref="Notices"/> as sentences, one per kind, saying what to do about them.</summary>
     public IReadOnlyList<string> Warnings { get; }
@@ -139,7 +144,8 @@ public sealed class ImageManifest
         }
 
         string[] extra = ExtraColumns.Concat(pool.ExtraColumns).Distinct(StringComparer.Ordinal).ToArray();
-        return new ImageManifest(BaseDirectory, extra, ownReal.Concat(pool.Rows).ToArray(), Skipped.Concat(pool.Skipped).ToArray(), Notices.Concat(pool.Notices).ToArray());
+        return new ImageManifest(BaseDirectory, extra, ownReal.Concat(pool.Rows).ToArray(), Skipped.Concat(pool.Skipped).ToArray(), Notices.Concat(pool.Notices).ToArray(),
+            DecodedImages.Merge(Decoded, pool.Decoded));
     }
 
     /// <summary>
@@ -161,8 +167,8 @@ public sealed class ImageManifest
 
     private static ImageManifest Validated(string what, string baseDirectory, IReadOnlyList<string> extraColumns, List<ManifestCandidate> candidates, ManifestLoadOptions options, bool checkFolder)
     {
-        (IReadOnlyList<ImageRow> rows, IReadOnlyList<ManifestIssue> skipped, IReadOnlyList<ManifestIssue> notices) = ManifestValidation.Validate(what, baseDirectory, candidates, options, checkFolder);
-        return new ImageManifest(baseDirectory, extraColumns, rows, skipped, notices);
+        (IReadOnlyList<ImageRow> rows, IReadOnlyList<ManifestIssue> skipped, IReadOnlyList<ManifestIssue> notices, DecodedImages? decoded) = ManifestValidation.Validate(what, baseDirectory, candidates, options, checkFolder);
+        return new ImageManifest(baseDirectory, extraColumns, rows, skipped, notices, decoded);
     }
 
     /// <summary>One sentence for the notices of one kind, in the library's terms.</summary>

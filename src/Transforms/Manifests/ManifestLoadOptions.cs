@@ -17,6 +17,15 @@ public sealed class ManifestLoadOptions
     /// </summary>
     /// <value>The default value is false.</value>
     public bool FilterGrayscale { get; set; } = ManifestDefaults.FilterGrayscale;
+
+    /// <summary>
+    /// Megabytes of decoded pixels (3 bytes a pixel, each image at its own size) that <see cref="VerifyImages"/> keeps for
+    /// training, so that each image is decoded once: an <c>ExperimentRunner</c> over the manifest hands them to the trainer,
+    /// which takes each kept image instead of decoding its file again (and forgets it there). Images beyond the budget are
+    /// decoded again when read, as without it.
+    /// </summary>
+    /// <value>The default value is 0: none are kept. The <c>ffr</c> CLI keeps as many as its trainer holds (<c>--image-cache-mb</c>).</value>
+    public int KeepDecodedMegabytes { get; set; } = ManifestDefaults.KeepDecodedMegabytes;
 }
 
 /// <summary>Defaults of <see cref="ManifestLoadOptions"/>, and the manifest's column names.</summary>
@@ -25,6 +34,7 @@ internal static class ManifestDefaults
     public const bool SkipInvalidRows = false;
     public const bool VerifyImages = true;
     public const bool FilterGrayscale = false;
+    public const int KeepDecodedMegabytes = 0;
 
     public const string ImagePath = "ImagePath";
     public const string Label = "Label";

@@ -12,8 +12,11 @@ internal static class ManifestValidation
     /// or attribute no real row has: the valid rows with full paths in candidate order, the rows skipped, and the notices.
     /// </summary>
     /// <exception cref="ManifestValidationException">Rows are invalid and <see cref="ManifestLoadOptions.SkipInvalidRows"/> is false.</exception>
-    public static (IReadOnlyList<ImageRow> Rows, IReadOnlyList<ManifestIssue> Skipped, IReadOnlyList<ManifestIssue> Notices) Validate(string what, string baseDirectory, List<ManifestCandidate> candidates, ManifestLoadOptions options, bool checkFolder)
+    public static (IReadOnlyList<ImageRow> Rows, IReadOnlyList<ManifestIssue> Skipped, IReadOnlyList<ManifestIssue> Notices, DecodedImages? Decoded) Validate(string what, string baseDirectory, List<ManifestCandidate> candidates, ManifestLoadOptions options, bool checkFolder)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(options.KeepDecodedMegabytes, nameof(options.KeepDecodedMegabytes));
+        DecodedImages? decoded = options.VerifyImages && options.KeepDecodedMegabytes > 0 ? new DecodedImages(options.KeepDecodedMegabytes * (1L << 20)) : null;
+        var kept = new RgbImage?[candidates.Count];
         var rows = new ImageRow?[candidates.Count];
         var rowIssues = new ConcurrentDictionary<int, ManifestIssue>();
         var grayscale = new ConcurrentDictionary<int, bool>();
@@ -22,7 +25,8 @@ internal static class ManifestValidation
         {
             ManifestCandidate c = candidates[i];
             bool gray = false;
-            ManifestIssue? issue = CheckFields(c) ?? CheckFile(c, baseDirectory, options.VerifyImages, out gray);
+            RgbImage? image = null;
+            ManifestIssue? issue = CheckFields(c) ?? CheckFile(c, baseDirectory, options.VerifyImages, out gray, out image);
             if (issue is not null)
             {
                 rowIssues[i] = issue;
@@ -30,6 +34,11 @@ internal static class ManifestValidation
             }
 
             grayscale[i] = gray;
+            if (image is not null && decoded is not null && decoded.TryReserve(image.Pixels.LongLength))
+            {
+                kept[i] = image;
+            }
+
             rows[i] = new ImageRow
             {
                 ImagePath = Path.GetFullPath(Path.Combine(baseDirectory, c.Path)),
@@ -94,7 +103,18 @@ internal static class ManifestValidation
             throw new ManifestValidationException(what, issues);
         }
 
-        return (rows.Where(r => r is not null).ToArray()!, issues, notices);
+        if (decoded is not null)
+        {
+            for (int i = 0; i < rows.Length; i++)
+            {
+                if (rows[i] is ImageRow row && kept[i] is RgbImage image)
+                {
+                    decoded.Keep(row.ImagePath, image);
+                }
+            }
+        }
+
+        return (rows.Where(r => r is not null).ToArray()!, issues, notices, decoded);
     }
 
     private static ManifestIssue? CheckFields(ManifestCandidate c)
@@ -123,9 +143,10 @@ internal static class ManifestValidation
         return null;
     }
 
-    private static ManifestIssue? CheckFile(ManifestCandidate c, string baseDirectory, bool verify, out bool grayscale)
+    private static ManifestIssue? CheckFile(ManifestCandidate c, string baseDirectory, bool verify, out bool grayscale, out RgbImage? decoded)
     {
         grayscale = false;
+        decoded = null;
         string full = Path.Combine(baseDirectory, c.Path);
         var info = new FileInfo(full);
         if (!info.Exists)
@@ -152,6 +173,7 @@ internal static class ManifestValidation
             }
 
             grayscale = storedAsGray || image.IsGrayscale();
+            decoded = image;
             return null;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
