@@ -181,8 +181,7 @@ internal abstract class NetworkInputs : IDisposable
 
         private readonly ImageBatcher _batcher;
         private readonly Tensor _bytes;
-        private readonly Tensor _scale;
-        private readonly Tensor _shift;
+        private readonly float[] _values;
         private readonly ImageMemory _memory;
         private readonly long _size;
 
@@ -194,11 +193,18 @@ internal abstract class NetworkInputs : IDisposable
             _size = size;
             (IReadOnlyList<float> mean, IReadOnlyList<float> std) = batcher.Normalization;
 
-            // The batcher writes v * (1 / (255 std)) - mean / std per channel, in single precision: the same two operations here.
-            using (NewDisposeScope())
+            // Each byte's value per channel, as the batcher computes it: v * (1 / (255 std)) - mean / std, in single precision,
+            // rounded after each operation (as libtorch's mul_ then sub_ would): looked up, not computed, per pixel.
+            _values = new float[3 * 256];
+            for (int c = 0; c < 3; c++)
             {
-                _scale = tensor(Enumerable.Range(0, 3).Select(c => 1f / (255f * std[c])).ToArray()).reshape(1, 3, 1, 1).DetachFromDisposeScope();
-                _shift = tensor(Enumerable.Range(0, 3).Select(c => mean[c] / std[c]).ToArray()).reshape(1, 3, 1, 1).DetachFromDisposeScope();
+                float scale = 1f / (255f * std[c]);
+                float shift = mean[c] / std[c];
+                for (int v = 0; v < 256; v++)
+                {
+                    float scaled = v * scale;
+                    _values[(c * 256) + v] = scaled - shift;
+                }
             }
         }
 
@@ -246,34 +252,76 @@ internal abstract class NetworkInputs : IDisposable
         {
             int batchSize = _batcher.BatchSize;
             int batches = _batcher.BatchesFor(order.Length);
+            (int height, int width) = _batcher.ImageShape;
             for (int b = 0; b < batches; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int start = b * batchSize;
                 int[] rows = order[start..Math.Min(order.Length, start + batchSize)];
-                Tensor x;
-                using (NewDisposeScope())
+                Tensor x = empty(new long[] { rows.Length, height, width, 3 }, ScalarType.Float32); // NHWC: channels-last once permuted
+                try
                 {
-                    x = _bytes.index_select(0, tensor(rows.Select(r => (long)r).ToArray())).to_type(ScalarType.Float32).permute(0, 3, 1, 2);
-                    long[] flipped = Enumerable.Range(0, rows.Length).Where(i => _batcher.Flipped(epoch, start + i)).Select(i => (long)i).ToArray();
-                    if (flipped.Length > 0)
-                    {
-                        Tensor at = tensor(flipped);
-                        x.index_copy_(0, at, x.index_select(0, at).flip(3));
-                    }
-
-                    x = x.mul_(_scale).sub_(_shift).MoveToOuterDisposeScope();
+                    Fill(x, rows, epoch, start, height, width);
+                    Tensor nchw = x.permute(0, 3, 1, 2);
+                    x.Dispose();
+                    x = nchw;
+                }
+                catch
+                {
+                    x.Dispose();
+                    throw;
                 }
 
                 yield return (x, rows);
             }
         }
 
+        /// <summary>Writes the rows' normalised pixels into <paramref name="x"/> [n, height, width, 3], mirrored where the batcher flips.</summary>
+        private unsafe void Fill(Tensor x, int[] rows, int epoch, int start, int height, int width)
+        {
+            long imageBytes = 3L * height * width;
+            byte* held = Start(_bytes);
+            byte* output = Start(x);
+            fixed (float* values = _values)
+            {
+                for (int i = 0; i < rows.Length; i++)
+                {
+                    byte* image = held + (rows[i] * imageBytes);
+                    float* o = (float*)output + (i * imageBytes);
+                    bool flip = _batcher.Flipped(epoch, start + i);
+                    for (int yy = 0; yy < height; yy++)
+                    {
+                        byte* line = image + (yy * width * 3);
+                        float* to = o + (yy * width * 3);
+                        for (int xx = 0; xx < width; xx++)
+                        {
+                            byte* pixel = line + ((flip ? width - 1 - xx : xx) * 3);
+                            to[0] = values[pixel[0]];
+                            to[1] = values[256 + pixel[1]];
+                            to[2] = values[512 + pixel[2]];
+                            to += 3;
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The address of a contiguous CPU tensor's first element (native memory: it does not move). Taken through its first
+        /// row, because TorchSharp's byte span of a whole tensor stops at 2 GB.
+        /// </summary>
+        private static unsafe byte* Start(Tensor t)
+        {
+            using Tensor first = t.narrow(0, 0, 1);
+            fixed (byte* p = first.bytes)
+            {
+                return p;
+            }
+        }
+
         public override void Dispose()
         {
             _bytes.Dispose();
-            _scale.Dispose();
-            _shift.Dispose();
             _memory.Give(_size);
         }
     }

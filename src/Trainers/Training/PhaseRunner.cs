@@ -72,6 +72,9 @@ internal sealed class PhaseRunner
         PrefetchBatches = 0,
     }, _decoded);
 
+    /// <summary>The phase's optimizer: Adam over the trainable parameters with the phase's learning rate and weight decay, fused on the CPU.</summary>
+    public Adam Optimizer(PhasePlan plan) => new FusedAdam(_network.TrainableParameters(), plan.Schedule.LearningRate, plan.Schedule.WeightDecay);
+
     /// <summary>Runs the phase; on return the network holds the best epoch's weights.</summary>
     public PhaseSummary Run(PhasePlan plan, ValidationData validation, TrainingSummary summary, PhaseState? resume)
     {
@@ -79,7 +82,7 @@ internal sealed class PhaseRunner
         NetworkInputs inputs = Inputs(plan);
         using NetworkInputs? images = plan.Features is null ? inputs : null;
         double decodeSeconds = watch.Elapsed.TotalSeconds;
-        using Adam optimizer = new FusedAdam(_network.TrainableParameters(), plan.Schedule.LearningRate, plan.Schedule.WeightDecay);
+        using Adam optimizer = Optimizer(plan);
         var state = new PhaseState { Phase = plan.Index, Summary = summary };
         PhaseSummary phase = summary.Phases.FirstOrDefault(p => p.Name == plan.Name) ?? new PhaseSummary { Name = plan.Name, Rows = plan.Data.Rows.Count };
         if (!summary.Phases.Contains(phase))
