@@ -45,14 +45,11 @@ internal sealed class TrainCommand : CliCommand
             Outputs.Writable(_checkpoints, checkpoints, folder: true);
         }
 
-        System.Console.Error.WriteLine($"T0 {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.000}");
         var ml = context.NewMLContext();
         ml.GpuDeviceId = _trainer.Network.GpuDevice(args);
         // The check decodes every image; those the trainer will hold are kept for it, so each is decoded once.
         (Manifests.ImageManifest manifest, IReadOnlyList<string> warnings) = _manifest.Load(args, context, keepDecodedMegabytes: options.ImageCacheMegabytes);
-        System.Console.Error.WriteLine($"T1 {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.000}");
         var runner = new ExperimentRunner(ml, manifest);
-        System.Console.Error.WriteLine($"T2 {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.000}");
         var allWarnings = warnings.ToList();
         if (EmptySubgroupWarning(runner) is string empty)
         {
@@ -61,7 +58,6 @@ internal sealed class TrainCommand : CliCommand
         }
 
         using FfrImageClassificationTransformer model = runner.Train(options);
-        System.Console.Error.WriteLine($"T3 {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.000}");
         model.Summary.Warnings.InsertRange(0, allWarnings);
         foreach (string warning in model.Summary.Warnings.Skip(allWarnings.Count))
         {
@@ -70,7 +66,6 @@ internal sealed class TrainCommand : CliCommand
 
         ml.Model.SaveAtomically(model, runner.InputSchema, modelOut);
         AtomicFile.WriteText(summaryPath, model.Summary.ToJson());
-        System.Console.Error.WriteLine($"T4 {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.000}");
         PhaseSummary last = model.Summary.Phases[^1];
         context.Out.WriteLine($"Kept {last.Name} epoch {last.BestEpoch} (validation worst-group accuracy {last.BestValidationWorstGroupAccuracy:0.000}); {model.Summary.Seconds:0} s.");
         context.Out.WriteLine($"Wrote {modelOut} and {summaryPath}.");
