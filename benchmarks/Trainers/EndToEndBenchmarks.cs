@@ -15,9 +15,14 @@ namespace Ffr.MLNet.Benchmarks.Trainers;
 /// python3-pil and python3-torchvision). Both are child processes; the time is the process's wall time, the memory
 /// column its peak resident set (VmHWM, read every 20 ms until it exits). Without the variable only <c>ffr</c> runs.
 /// The small CNN runs 4 + 2 epochs, ResNet-18 2 + 1 (the smoke run: 1 + 1 on a small dataset).
+/// The two runners take turns: each case is one run, and BenchmarkDotNet runs the cases with the last parameter varying
+/// fastest (Network, then Round, then Runner: [Params] first, then [ParamsSource] in declaration order), so round 1
+/// runs ffr then PyTorch, then round 2 does, and so on. A machine whose
+/// speed drifts over minutes (a shared host) then slows both runners of a round alike, where three runs of one
+/// followed by three of the other would put the drift into the ratio.
 /// The <c>ffr</c> binary is the repository's CLI built in the same configuration (<c>dotnet build -c Release src/Cli</c>), or <c>FFR_CLI</c>.
 /// </summary>
-[InProcessJob(RunStrategy.Monitoring, warmupCount: 0, iterationCount: 3)]
+[InProcessJob(RunStrategy.Monitoring, warmupCount: 0, iterationCount: 1)]
 [Config(typeof(Columns))]
 public class EndToEndBenchmarks
 {
@@ -26,6 +31,10 @@ public class EndToEndBenchmarks
     private static string? _dataFolder;
     private string _outFolder = null!;
 
+    /// <summary>Which turn: three rounds of both runners (one in a smoke run).</summary>
+    [ParamsSource(nameof(Rounds))]
+    public int Round { get; set; } = 1;
+
     /// <summary>Who runs the training: <c>ffr</c>, or <c>pytorch</c> (the reference) when <c>FFR_REFERENCE_SCRIPT</c> is set.</summary>
     [ParamsSource(nameof(Runners))]
     public string Runner { get; set; } = "ffr";
@@ -33,6 +42,8 @@ public class EndToEndBenchmarks
     /// <summary>The network: the default small CNN (width 16), or ResNet-18 from scratch.</summary>
     [Params("smallcnn", "resnet18")]
     public string Network { get; set; } = "smallcnn";
+
+    public static IEnumerable<int> Rounds() => Smoke.Pick(new[] { 1, 2, 3 }, new[] { 1 });
 
     public static IEnumerable<string> Runners() => Environment.GetEnvironmentVariable(ReferenceVariable) is { Length: > 0 } ? new[] { "ffr", "pytorch" } : new[] { "ffr" };
 
@@ -56,7 +67,7 @@ public class EndToEndBenchmarks
                 "--model-out", Path.Combine(_outFolder, "model.zip"))
             : Start("/usr/bin/python3", Environment.GetEnvironmentVariable(ReferenceVariable)!, manifest, "ffr", "groupdro", "--arch", Network == "smallcnn" ? "project" : "resnet18",
                 "--epochs", e, "--ft-epochs", f);
-        PeakMemoryColumn.Record(PeakMemoryColumn.Key(nameof(FfrGroupDroRun), $"Network={Network},Runner={Runner}"), Run(start));
+        PeakMemoryColumn.Record(PeakMemoryColumn.Key(nameof(FfrGroupDroRun), $"Network={Network},Round={Round},Runner={Runner}"), Run(start));
     }
 
     [GlobalCleanup]
