@@ -36,11 +36,14 @@ public class AdamStepBenchmarks
         torch.manual_seed(0);
         _ours = ImageNetwork.Create(architecture, 4);
         var random = new Generator(1);
-        foreach ((Parameter a, Parameter b) in _theirs.Module.parameters().Zip(_ours.Module.parameters()))
+        using (NewDisposeScope()) // the gradients stay with the parameters; the handles made here go
         {
-            Tensor g = randn(a.shape, generator: random) * 1e-3;
-            a.grad = g;
-            b.grad = g.clone();
+            foreach ((Parameter a, Parameter b) in _theirs.Module.parameters().Zip(_ours.Module.parameters()))
+            {
+                Tensor g = randn(a.shape, generator: random) * 1e-3;
+                a.grad = g;
+                b.grad = g.clone();
+            }
         }
 
         _torchSharp = optim.Adam(_theirs.Module.parameters(), lr: 1e-3, weight_decay: 1e-5);

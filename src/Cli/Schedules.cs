@@ -19,7 +19,7 @@ internal sealed class Schedules
     public CliOption<int> BatchSize { get; } = CliOptions.Int("--batch-size", "Images per training step, every phase.", FfrTrainerDefaults.BatchSize, 1, 65_536);
 
     public CliOption<int> ImageCache { get; } = CliOptions.Int("--image-cache-mb",
-        "Megabytes of decoded images held across epochs (validation first, then each phase's training images); a set that does not fit is decoded on every pass. 0 decodes every pass. train also keeps this much of the manifest check's decoded images for training, so each is decoded once.",
+        "Megabytes of decoded images held across epochs (validation first, then each phase's training images); a set that does not fit is decoded on every pass. 0 decodes every pass. train also keeps up to this much of the manifest check's decoded train and val images for training, so each is decoded once.",
         FfrTrainerDefaults.ImageCacheMegabytes, 0, 1 << 20);
 
     public IEnumerable<Option> Options => new Option[] { Epochs, FineTuningEpochs, LearningRate, FineTuningLearningRate, BatchSize, ImageCache };

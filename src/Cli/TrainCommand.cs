@@ -47,7 +47,7 @@ internal sealed class TrainCommand : CliCommand
 
         var ml = context.NewMLContext();
         ml.GpuDeviceId = _trainer.Network.GpuDevice(args);
-        // The check decodes every image; those the trainer will hold are kept for it, so each is decoded once.
+        // The check decodes every image; up to --image-cache-mb of the train and val images are kept for the trainer, so each is decoded once.
         (Manifests.ImageManifest manifest, IReadOnlyList<string> warnings) = _manifest.Load(args, context, keepDecodedMegabytes: options.ImageCacheMegabytes);
         var runner = new ExperimentRunner(ml, manifest);
         var allWarnings = warnings.ToList();

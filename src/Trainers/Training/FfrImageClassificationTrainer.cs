@@ -96,12 +96,20 @@ public sealed class FfrImageClassificationTrainer : IEstimator<FfrImageClassific
     /// <summary>
     /// Trains on rows already read and validated (a manifest's: <c>ExperimentRunner</c>), so they are not read back from
     /// IDataViews; <paramref name="input"/> is the real training data they came from, for its schema (the classes, the
-    /// scoring chain). Images the manifest's check kept (<paramref name="decoded"/>) are taken instead of decoded again.
+    /// scoring chain). Images the manifest's check kept (<paramref name="decoded"/>) are taken instead of decoded again, and
+    /// what the fit did not take (pool images the strategy did not draw) is let go when it ends.
     /// </summary>
     internal FfrImageClassificationTransformer Fit(IDataView input, IReadOnlyList<ImageRow> real, IReadOnlyList<ImageRow> validation, IReadOnlyList<ImageRow>? syntheticPool, DecodedImages? decoded = null)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return Fit(input, () => TrainingSets.FromRows(input.Schema, real, validation, syntheticPool, _options), decoded);
+        try
+        {
+            return Fit(input, () => TrainingSets.FromRows(input.Schema, real, validation, syntheticPool, _options), decoded);
+        }
+        finally
+        {
+            decoded?.Clear();
+        }
     }
 
     private FfrImageClassificationTransformer Fit(IDataView input, Func<TrainingSets> read, DecodedImages? decoded = null)

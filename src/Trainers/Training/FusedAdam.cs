@@ -8,15 +8,18 @@ using static TorchSharp.torch;
 namespace Ffr.MLNet.Training;
 
 /// <summary>
-/// TorchSharp's Adam (the same options, state, checkpoints and arithmetic) whose step on the CPU updates each float32
-/// parameter in one pass over its memory. TorchSharp's step runs nine tensor operations per parameter (weight decay,
-/// two for each moment, square root, bias correction, epsilon, the update), each reading and writing whole tensors, three
-/// of them allocating; for ResNet-18's 11 million parameters that is about a gigabyte of memory traffic per step (a
-/// fifth of PyTorch's own step, measured), and for the small CNN's 14 small tensors over a hundred native calls. The pass
-/// here reads the parameter, its gradient and both moments once and writes three of them: the same float operations in
-/// the same order as libtorch's vectorised kernels (fused multiply-add where they use one), so the weights match
-/// TorchSharp's Adam to the last bit or within one rounding (see FusedAdamTests). Anything else (a GPU, another
-/// type, a non-contiguous tensor, AMSGrad, maximize, a closure) takes TorchSharp's step unchanged.
+/// TorchSharp's Adam (the same options, state, checkpoints and arithmetic) whose step on an x86 CPU with FMA updates
+/// each float32 parameter in two passes over its memory instead of nine tensor operations. TorchSharp's step reads and
+/// writes whole tensors nine times per parameter (weight decay, two operations for each moment, square root, bias
+/// correction, epsilon, the update), three of them allocating a parameter-sized temporary: for ResNet-18's 11 million
+/// parameters about a gigabyte of memory traffic a step, and for the small CNN's 14 small tensors over a hundred native
+/// calls. Here the first pass updates both moments, libtorch computes the square root of the second moment (its own,
+/// MKL's, which is not correctly rounded: one of ours would differ from it in the last bit; this is the one temporary
+/// left), and the second pass updates the weights. The float operations and their rounding are libtorch's vector
+/// kernels' (a fused multiply-add where they use one), so the weights and moments are TorchSharp's bit for bit
+/// (FusedAdamTests). Anything else (a GPU, another element type, a non-contiguous tensor, a CPU without FMA, AMSGrad,
+/// maximize, a closure) takes TorchSharp's step unchanged. The passes write the parameters' memory directly, outside
+/// autograd: step after backward, as training does, not between a forward and its backward.
 /// </summary>
 internal sealed class FusedAdam : Adam
 {
@@ -36,13 +39,16 @@ internal sealed class FusedAdam : Adam
 
     public override Tensor step(Func<Tensor>? closure = null)
     {
-        LastStepFused = closure is null && TryFusedStep();
+        LastStepFused = false;
+        LastStepFused = closure is null && Fma.IsSupported && TryFusedStep();
         return LastStepFused ? null! : base.step(closure);
     }
 
     /// <summary>
     /// Sets every gradient to none instead of zeroing it (PyTorch's default since 2.0): backward then writes each gradient
-    /// instead of adding it to zeros, and no pass over the gradients' memory is needed to clear them. The values are the same.
+    /// instead of adding it to zeros, and no pass over the gradients' memory is needed to clear them. The values are the same
+    /// as long as backward reaches every parameter each step, as training does; a parameter it does not reach is left out of
+    /// the next step (as a parameter without a gradient is) instead of being stepped on a zero gradient.
     /// </summary>
     public override void zero_grad()
     {
@@ -76,8 +82,17 @@ internal sealed class FusedAdam : Adam
                         continue; // as TorchSharp's step: a parameter without a gradient is left as it is
                     }
 
-                    var state = (State)_state[p.Handle];
-                    var update = new Update(p, grad, state, options);
+                    Update update;
+                    try
+                    {
+                        update = new Update(p, grad, (State)_state[p.Handle], options);
+                    }
+                    catch
+                    {
+                        grad.Dispose();
+                        throw;
+                    }
+
                     work.Add(update);
                     if (!update.CanFuse)
                     {
@@ -190,14 +205,7 @@ internal sealed class FusedAdam : Adam
             t.dtype == ScalarType.Float32 && t.device_type == DeviceType.CPU && t.numel() == count && t.is_contiguous();
     }
 
-    /// <summary>The address of a contiguous CPU tensor's elements (native memory: it does not move).</summary>
-    private static unsafe IntPtr Pointer(Tensor t)
-    {
-        fixed (byte* p = t.bytes)
-        {
-            return (IntPtr)p;
-        }
-    }
+    private static unsafe IntPtr Pointer(Tensor t) => (IntPtr)TensorMemory.Start(t);
 
     /// <summary>The step's scalars, as libtorch receives them (doubles converted to float by each operation).</summary>
     internal readonly struct Coefficients

@@ -280,8 +280,15 @@ internal abstract class NetworkInputs : IDisposable
         private unsafe void Fill(Tensor x, int[] rows, int epoch, int start, int height, int width)
         {
             long imageBytes = 3L * height * width;
-            byte* held = Start(_bytes);
-            byte* output = Start(x);
+            int count = Count;
+            int outside = Array.FindIndex(rows, r => (uint)r >= (uint)count);
+            if (outside >= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), $"Row {rows[outside]} is outside the {count} held images.");
+            }
+
+            byte* held = TensorMemory.Start(_bytes);
+            byte* output = TensorMemory.Start(x);
             fixed (float* values = _values)
             {
                 for (int i = 0; i < rows.Length; i++)
@@ -303,19 +310,6 @@ internal abstract class NetworkInputs : IDisposable
                         }
                     }
                 }
-            }
-        }
-
-        /// <summary>
-        /// The address of a contiguous CPU tensor's first element (native memory: it does not move). Taken through its first
-        /// row, because TorchSharp's byte span of a whole tensor stops at 2 GB.
-        /// </summary>
-        private static unsafe byte* Start(Tensor t)
-        {
-            using Tensor first = t.narrow(0, 0, 1);
-            fixed (byte* p = first.bytes)
-            {
-                return p;
             }
         }
 

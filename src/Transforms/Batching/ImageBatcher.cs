@@ -283,11 +283,11 @@ public sealed class ImageBatcher
         }
     }
 
-    /// <summary>Row <paramref name="row"/>'s image at the batches' size.</summary>
     /// <summary>The image the manifest's check kept for a file row, if any (taken, or only looked at).</summary>
     private RgbImage? Kept(ImageRow row, bool take) =>
         _decoded is null || row.Image is not null ? null : take ? _decoded.Take(row.ImagePath) : _decoded.Peek(row.ImagePath);
 
+    /// <summary>Row <paramref name="row"/>'s image at the batches' size.</summary>
     private RgbImage Load(int row)
     {
         ImageRow source = _rows[row];

@@ -33,6 +33,12 @@ internal sealed class DecodedImages
         return false;
     }
 
+    /// <summary>Gives back bytes reserved for an image that is not kept after all.</summary>
+    public void Release(long bytes) => Interlocked.Add(ref _left, bytes);
+
+    /// <summary>Forgets every image not taken (what a fit did not use), and their budget with them.</summary>
+    public void Clear() => _images.Clear();
+
     /// <summary>Keeps <paramref name="image"/> (whose bytes were reserved) for the file at <paramref name="path"/>.</summary>
     public void Keep(string path, RgbImage image) => _images[path] = image;
 
@@ -42,18 +48,21 @@ internal sealed class DecodedImages
     /// <summary>The image kept for <paramref name="path"/>, left in place; null when none is.</summary>
     public RgbImage? Peek(string path) => _images.TryGetValue(path, out RgbImage? image) ? image : null;
 
-    /// <summary>The images of both (either may be null); null when both are.</summary>
-    public static DecodedImages? Merge(DecodedImages? first, DecodedImages? second)
+    /// <summary>The images of both (either may be null) for the files in <paramref name="paths"/>; null when both are null.</summary>
+    public static DecodedImages? Merge(DecodedImages? first, DecodedImages? second, IEnumerable<string> paths)
     {
-        if (first is null || second is null)
+        if (first is null && second is null)
         {
-            return first ?? second;
+            return null;
         }
 
         var merged = new DecodedImages(0);
-        foreach (KeyValuePair<string, RgbImage> kept in first._images.Concat(second._images))
+        foreach (string path in paths)
         {
-            merged._images[kept.Key] = kept.Value;
+            if ((first?.Peek(path) ?? second?.Peek(path)) is RgbImage image)
+            {
+                merged._images[path] = image;
+            }
         }
 
         return merged;

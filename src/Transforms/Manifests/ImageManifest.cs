@@ -144,8 +144,9 @@ public sealed class ImageManifest
         }
 
         string[] extra = ExtraColumns.Concat(pool.ExtraColumns).Distinct(StringComparer.Ordinal).ToArray();
-        return new ImageManifest(BaseDirectory, extra, ownReal.Concat(pool.Rows).ToArray(), Skipped.Concat(pool.Skipped).ToArray(), Notices.Concat(pool.Notices).ToArray(),
-            DecodedImages.Merge(Decoded, pool.Decoded));
+        ImageRow[] rows = ownReal.Concat(pool.Rows).ToArray();
+        return new ImageManifest(BaseDirectory, extra, rows, Skipped.Concat(pool.Skipped).ToArray(), Notices.Concat(pool.Notices).ToArray(),
+            DecodedImages.Merge(Decoded, pool.Decoded, rows.Select(r => r.ImagePath)));
     }
 
     /// <summary>

@@ -19,12 +19,13 @@ public sealed class ManifestLoadOptions
     public bool FilterGrayscale { get; set; } = ManifestDefaults.FilterGrayscale;
 
     /// <summary>
-    /// Megabytes of decoded pixels (3 bytes a pixel, each image at its own size) that <see cref="VerifyImages"/> keeps for
-    /// training, so that each image is decoded once: an <c>ExperimentRunner</c> over the manifest hands them to the trainer,
-    /// which takes each kept image instead of decoding its file again (and forgets it there). Images beyond the budget are
-    /// decoded again when read, as without it.
+    /// Megabytes of decoded pixels (3 bytes a pixel, each image at its own size, before any resizing) that
+    /// <see cref="VerifyImages"/> keeps of the train and val rows, so that each image is decoded once: an
+    /// <c>ExperimentRunner</c> over the manifest hands them to the trainer, whose batchers take each kept image instead of
+    /// decoding its file again, and forgets what the fit did not take. Images beyond the budget are decoded again when read,
+    /// as without it. The budget is this manifest's: a synthetic pool loaded apart keeps up to its own.
     /// </summary>
-    /// <value>The default value is 0: none are kept. The <c>ffr</c> CLI keeps as many as its trainer holds (<c>--image-cache-mb</c>).</value>
+    /// <value>The default value is 0: none are kept. The <c>ffr train</c> command keeps up to its <c>--image-cache-mb</c>.</value>
     public int KeepDecodedMegabytes { get; set; } = ManifestDefaults.KeepDecodedMegabytes;
 }
 

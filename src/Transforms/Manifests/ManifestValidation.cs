@@ -34,7 +34,8 @@ internal static class ManifestValidation
             }
 
             grayscale[i] = gray;
-            if (image is not null && decoded is not null && decoded.TryReserve(image.Pixels.LongLength))
+            // Kept for the splits training reads (train, val); test images are read by evaluation, later and apart.
+            if (image is not null && decoded is not null && ImageRow.ParseSplit(c.Split) != DataSplit.Test && decoded.TryReserve(image.Pixels.LongLength))
             {
                 kept[i] = image;
             }
@@ -107,9 +108,18 @@ internal static class ManifestValidation
         {
             for (int i = 0; i < rows.Length; i++)
             {
-                if (rows[i] is ImageRow row && kept[i] is RgbImage image)
+                if (kept[i] is not RgbImage image)
+                {
+                    continue;
+                }
+
+                if (rows[i] is ImageRow row)
                 {
                     decoded.Keep(row.ImagePath, image);
+                }
+                else
+                {
+                    decoded.Release(image.Pixels.LongLength); // the row was left out after its check (grayscale, unknown label)
                 }
             }
         }

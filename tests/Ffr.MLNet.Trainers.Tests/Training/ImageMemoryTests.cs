@@ -136,6 +136,26 @@ public sealed class ImageMemoryTests
     }
 
     [Fact]
+    public void KeptImages_AreTakenInsteadOfDecoded_TheRestLetGo_AndTrainingIsTheSame()
+    {
+        var ml = new MLContext(seed: 0);
+        var (train, validation, _, pool, _) = _data.Views(ml);
+        ImageManifest manifest = ImageManifest.Load(_data.ManifestPath, new ManifestLoadOptions { KeepDecodedMegabytes = 1024 });
+        int kept = manifest.Decoded!.Count;
+        FfrTrainerOptions options = BenchmarkData.Quick(SyntheticStrategy.Asb, TrainingMethod.Erm); // ASB draws part of the pool: the rest is not taken
+
+        using FfrImageClassificationTransformer fromKept = ml.MulticlassClassification.Trainers.Ffr(pool, validation, options)
+            .Fit(train, manifest.Select(DataSplit.Train, SampleSource.Real), manifest.Select(DataSplit.Val), manifest.Select(DataSplit.Train, SampleSource.Synthetic), manifest.Decoded);
+        using FfrImageClassificationTransformer fromFiles = ml.MulticlassClassification.Trainers.Ffr(pool, validation, BenchmarkData.Quick(SyntheticStrategy.Asb, TrainingMethod.Erm)).Fit(train);
+
+        Assert.Equal(manifest.Rows.Count(r => r.Split != DataSplit.Test), kept); // every train and val image, no test image
+        Assert.Equal(0, manifest.Decoded.Count); // taken by the fit, or let go when it ended
+        Assert.Equal(
+            fromFiles.Summary.Phases.SelectMany(p => p.Epochs).Select(e => (e.Loss, e.ValidationWorstGroupAccuracy)),
+            fromKept.Summary.Phases.SelectMany(p => p.Epochs).Select(e => (e.Loss, e.ValidationWorstGroupAccuracy)));
+    }
+
+    [Fact]
     public void ANegativeImageCache_IsRejected()
     {
         var ml = new MLContext(seed: 0);

@@ -94,12 +94,13 @@ public sealed class KeptImagesTests : IDisposable
     }
 
     [Fact]
-    public void WithSyntheticPool_KeepsTheImagesOfBoth()
+    public void WithSyntheticPool_KeepsTheImagesOfTheRowsItHolds()
     {
         _dir.Png("r1.png", 200, 10, 10);
         _dir.Png("r2.png", 10, 200, 10);
+        _dir.Png("own.png", 90, 30, 20);
         _dir.Png("pool/s1.png", 10, 10, 200);
-        string real = _dir.Text("m.csv", "ImagePath,Label,Attribute,Source,Split\nr1.png,cat,in,real,train\nr2.png,dog,out,real,val\n");
+        string real = _dir.Text("m.csv", "ImagePath,Label,Attribute,Source,Split\nr1.png,cat,in,real,train\nr2.png,dog,out,real,val\nown.png,dog,in,synthetic,train\n");
         string pool = _dir.Text("pool/m.csv", "ImagePath,Label,Attribute,Source,Split\ns1.png,cat,out,synthetic,train\n");
         var options = new ManifestLoadOptions { KeepDecodedMegabytes = 1 };
 
@@ -107,6 +108,21 @@ public sealed class KeptImagesTests : IDisposable
 
         Assert.Equal(3, joined.Decoded!.Count);
         Assert.NotNull(joined.Decoded.Peek(_dir.File("pool/s1.png")));
+        Assert.Null(joined.Decoded.Peek(_dir.File("own.png"))); // the manifest's own synthetic rows were replaced by the pool's
+    }
+
+    [Fact]
+    public void Load_KeepsNoTestImage()
+    {
+        _dir.Png("a.png", 200, 10, 10);
+        _dir.Png("b.png", 10, 200, 10);
+        _dir.Png("t.png", 10, 10, 200);
+        string csv = _dir.Text("m.csv", "ImagePath,Label,Attribute,Source,Split\na.png,cat,in,real,train\nb.png,dog,out,real,val\nt.png,dog,in,real,test\n");
+
+        ImageManifest manifest = ImageManifest.Load(csv, new ManifestLoadOptions { KeepDecodedMegabytes = 1 });
+
+        Assert.Equal(2, manifest.Decoded!.Count);
+        Assert.Null(manifest.Decoded.Peek(_dir.File("t.png"))); // evaluation reads test images later, apart from training
     }
 
     /// <summary>A manifest of <paramref name="count"/> real training images of distinct colours.</summary>
