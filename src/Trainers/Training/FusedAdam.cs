@@ -127,7 +127,7 @@ internal sealed class FusedAdam : Adam
         foreach (Update u in work)
         {
             using Tensor root = u.State.exp_avg_sq.sqrt();
-            IntPtr roots = Pointer(root);
+            IntPtr roots = Pointer(root, u.Count);
             InPieces(new[] { u }, u.Count < ParallelThreshold ? 1 : threads, (u, start, count) => u.Step(roots, start, count));
         }
     }
@@ -179,10 +179,10 @@ internal sealed class FusedAdam : Adam
             }
 
             Count = (int)count;
-            _param = Pointer(p);
-            _grad = Pointer(grad);
-            _mean = Pointer(state.exp_avg);
-            _square = Pointer(state.exp_avg_sq);
+            _param = Pointer(p, count);
+            _grad = Pointer(grad, count);
+            _mean = Pointer(state.exp_avg, count);
+            _square = Pointer(state.exp_avg_sq, count);
             _c = new Coefficients(options, state.step + 1);
         }
 
@@ -205,7 +205,8 @@ internal sealed class FusedAdam : Adam
             t.dtype == ScalarType.Float32 && t.device_type == DeviceType.CPU && t.numel() == count && t.is_contiguous();
     }
 
-    private static unsafe IntPtr Pointer(Tensor t) => (IntPtr)TensorMemory.Start(t);
+    /// <summary>The address of a dense float32 tensor of <paramref name="count"/> elements.</summary>
+    private static unsafe IntPtr Pointer(Tensor t, long count) => (IntPtr)TensorMemory.Start(t, count * sizeof(float));
 
     /// <summary>The step's scalars, as libtorch receives them (doubles converted to float by each operation).</summary>
     internal readonly struct Coefficients

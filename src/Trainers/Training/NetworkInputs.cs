@@ -287,8 +287,8 @@ internal abstract class NetworkInputs : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(rows), $"Row {rows[outside]} is outside the {count} held images.");
             }
 
-            byte* held = TensorMemory.Start(_bytes);
-            byte* output = TensorMemory.Start(x);
+            byte* held = TensorMemory.Start(_bytes, count * imageBytes);
+            byte* output = TensorMemory.Start(x, rows.Length * imageBytes * sizeof(float));
             fixed (float* values = _values)
             {
                 for (int i = 0; i < rows.Length; i++)
