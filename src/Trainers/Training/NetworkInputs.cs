@@ -1,6 +1,7 @@
 // Over 250 lines: the three kinds of network input (decoded, held, cached features) behind one abstract type, each a short nested class.
 using System.Buffers;
 using Ffr.MLNet.Batching;
+using Ffr.MLNet.Images;
 using Ffr.MLNet.Networks;
 using static TorchSharp.torch;
 
@@ -192,20 +193,7 @@ internal abstract class NetworkInputs : IDisposable
             _memory = memory;
             _size = size;
             (IReadOnlyList<float> mean, IReadOnlyList<float> std) = batcher.Normalization;
-
-            // Each byte's value per channel, as the batcher computes it: v * (1 / (255 std)) - mean / std, in single precision,
-            // rounded after each operation (as libtorch's mul_ then sub_ would): looked up, not computed, per pixel.
-            _values = new float[3 * 256];
-            for (int c = 0; c < 3; c++)
-            {
-                float scale = 1f / (255f * std[c]);
-                float shift = mean[c] / std[c];
-                for (int v = 0; v < 256; v++)
-                {
-                    float scaled = v * scale;
-                    _values[(c * 256) + v] = scaled - shift;
-                }
-            }
+            _values = RgbImage.NormalizationTable(mean.ToArray(), std.ToArray()); // the batcher's floats, looked up per pixel
         }
 
         public override int Count => _batcher.Rows.Count;

@@ -222,8 +222,7 @@ public sealed class RgbImage
 
         for (int c = 0; c < 3; c++)
         {
-            float scale = 1f / (255f * std[c]);
-            float shift = mean[c] / std[c];
+            (float scale, float shift) = Normalization(mean, std, c);
             Span<float> channel = destination.Slice(c * plane, plane);
             for (int y = 0; y < Height; y++)
             {
@@ -231,10 +230,40 @@ public sealed class RgbImage
                 for (int x = 0; x < Width; x++)
                 {
                     int sx = flip ? Width - 1 - x : x;
-                    channel[rowStart + x] = Pixels[(rowStart + sx) * 3 + c] * scale - shift;
+                    channel[rowStart + x] = Normalize(Pixels[(rowStart + sx) * 3 + c], scale, shift);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Every byte value's normalised float per channel, [3 * 256] (channel c's value v at c * 256 + v): the same floats
+    /// <see cref="WriteChw"/> writes, for readers that look them up instead of computing them (held images).
+    /// </summary>
+    internal static float[] NormalizationTable(ReadOnlySpan<float> mean, ReadOnlySpan<float> std)
+    {
+        var table = new float[3 * 256];
+        for (int c = 0; c < 3; c++)
+        {
+            (float scale, float shift) = Normalization(mean, std, c);
+            for (int v = 0; v < 256; v++)
+            {
+                table[(c * 256) + v] = Normalize((byte)v, scale, shift);
+            }
+        }
+
+        return table;
+    }
+
+    /// <summary>Channel <paramref name="c"/>'s (value / 255 - mean) / std as value * scale - shift, in single precision.</summary>
+    private static (float Scale, float Shift) Normalization(ReadOnlySpan<float> mean, ReadOnlySpan<float> std, int c) => (1f / (255f * std[c]), mean[c] / std[c]);
+
+    /// <summary>One value normalised: rounded after the product and after the difference (no fused multiply-add).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static float Normalize(byte value, float scale, float shift)
+    {
+        float scaled = value * scale;
+        return scaled - shift;
     }
 
     private SKBitmap ToBitmap()

@@ -34,13 +34,7 @@ internal static class ManifestValidation
             }
 
             grayscale[i] = gray;
-            // Kept for the splits training reads (train, val); test images are read by evaluation, later and apart.
-            if (image is not null && decoded is not null && ImageRow.ParseSplit(c.Split) != DataSplit.Test && decoded.TryReserve(image.Pixels.LongLength))
-            {
-                kept[i] = image;
-            }
-
-            rows[i] = new ImageRow
+            ImageRow row = rows[i] = new ImageRow
             {
                 ImagePath = Path.GetFullPath(Path.Combine(baseDirectory, c.Path)),
                 Label = c.Label,
@@ -50,6 +44,12 @@ internal static class ManifestValidation
                 Line = c.Line,
                 Extra = c.Extra,
             };
+
+            // Kept for the splits training reads (train, val); test images are read by evaluation, later and apart.
+            if (image is not null && decoded is not null && row.Split != DataSplit.Test && decoded.TryReserve(image.Pixels.LongLength))
+            {
+                kept[i] = image;
+            }
         });
 
         var notices = new List<ManifestIssue>();
