@@ -95,7 +95,7 @@ internal static class Dfr
     /// strengths x subsets problems solved together, as one batch of matrix products per iteration.
     /// </summary>
     /// <returns>Per strength, the averaged weight [classes, features] and bias [classes].</returns>
-    private static (Tensor Weights, Tensor Biases) FitAveraged(Tensor z, int[] labels, int[] groups, List<int> rows, int classes, double[] strengths, int subsets, int seed, out int perGroup, Action<int> progress)
+    internal static (Tensor Weights, Tensor Biases) FitAveraged(Tensor z, int[] labels, int[] groups, List<int> rows, int classes, double[] strengths, int subsets, int seed, out int perGroup, Action<int> progress)
     {
         var byGroup = rows.GroupBy(r => groups[r]).Select(g => g.ToArray()).ToArray();
         perGroup = byGroup.Min(g => g.Length);
@@ -112,14 +112,22 @@ internal static class Dfr
         }
 
         long n = chosen.Count / subsets;
+        long d = z.shape[1];
+        int strengthCount = strengths.Length;
+        long outputs = strengthCount * classes;
+        // Every strength's K rows of weights sit side by side in one [C K, d] matrix per subset, so each
+        // iteration is two batched products over the S subsets with C K columns, with no copy of the
+        // features per strength (a [C, S, ...] batch broadcast over x would copy it twice an iteration).
         Tensor index = tensor(chosen.ToArray());
-        Tensor x = z.index_select(0, index).view(1, subsets, n, z.shape[1]);                                                   // [1, S, n, d]
-        Tensor target = nn.functional.one_hot(tensor(chosen.Select(r => (long)labels[r]).ToArray()), classes).to(ScalarType.Float64).view(1, subsets, n, classes); // [1, S, n, K]
-        Tensor step = (0.5 * (x * x).sum(3).mean(new long[] { 2 }, keepdim: true) + 1e-6).reciprocal().unsqueeze(-1);      // [1, S, 1, 1]: 1 / Lipschitz per subset
-        Tensor threshold = step / (tensor(strengths, ScalarType.Float64).view(strengths.Length, 1, 1, 1) * n);           // [C, S, 1, 1]
+        Tensor x = z.index_select(0, index).view(subsets, n, d);                                                               // [S, n, d]
+        Tensor target = nn.functional.one_hot(tensor(chosen.Select(r => (long)labels[r]).ToArray()), classes).to(ScalarType.Float64).view(subsets, n, 1, classes); // [S, n, 1, K]
+        Tensor step = (0.5 * (x * x).sum(2).mean(new long[] { 1 }, keepdim: true) + 1e-6).reciprocal().unsqueeze(-1);     // [S, 1, 1]: 1 / Lipschitz per subset
+        Tensor threshold = step.unsqueeze(-1) / (tensor(strengths, ScalarType.Float64).view(1, strengthCount, 1, 1) * n); // [S, C, 1, 1]
         Tensor negativeThreshold = -threshold;
-        Tensor w = zeros(new long[] { strengths.Length, subsets, classes, z.shape[1] }, ScalarType.Float64);                // [C, S, K, d]
-        Tensor b = zeros(new long[] { strengths.Length, subsets, 1, classes }, ScalarType.Float64);                        // [C, S, 1, K]
+        Tensor stepPerRow = step.unsqueeze(-1) / n;                                                                            // [S, 1, 1, 1]: the mean's 1 / n with the step
+        Tensor w = zeros(new long[] { subsets, outputs, d }, ScalarType.Float64);                                              // [S, C K, d]
+        Tensor b = zeros(new long[] { subsets, 1, outputs }, ScalarType.Float64);                                              // [S, 1, C K]
+        Tensor wByStrength = w.view(subsets, strengthCount, classes, d);                                                      // [S, C, K, d], the same memory
         int every = Iterations / ProgressSteps;
         for (int i = 0; i < Iterations; i++)
         {
@@ -127,10 +135,11 @@ internal static class Dfr
             {
                 // Mean cross-entropy + ||W||_1 / (C n) by proximal gradient (ISTA), every problem at once:
                 // a gradient step, then soft-thresholding (w - clamp(w, -t, t) = sign(w) max(|w| - t, 0)).
-                Tensor error = nn.functional.softmax(x.matmul(w.transpose(-1, -2)).add_(b), -1).sub_(target).div_(n);
-                b.sub_(error.sum(2, keepdim: true).mul_(step));
-                w.sub_(error.transpose(-1, -2).matmul(x).mul_(step));
-                w.sub_(w.clamp(negativeThreshold, threshold));
+                Tensor logits = x.bmm(w.transpose(1, 2)).add_(b).view(subsets, n, strengthCount, classes);                    // [S, n, C, K]
+                Tensor scaledError = nn.functional.softmax(logits, -1).sub_(target).mul_(stepPerRow).view(subsets, n, outputs); // step x error, [S, n, C K]
+                b.sub_(scaledError.sum(1, keepdim: true));
+                w.sub_(scaledError.transpose(1, 2).bmm(x));
+                wByStrength.sub_(wByStrength.clamp(negativeThreshold, threshold));
             }
 
             if ((i + 1) % every == 0)
@@ -139,7 +148,7 @@ internal static class Dfr
             }
         }
 
-        return (w.mean(new long[] { 1 }), b.mean(new long[] { 1 }).squeeze(1));
+        return (wByStrength.mean(new long[] { 0 }), b.view(subsets, strengthCount, classes).mean(new long[] { 0 }));
     }
 
     private static double WorstGroup(Tensor z, Tensor w, Tensor b, int[] labels, int[] groups, List<int> rows, int groupCount)
