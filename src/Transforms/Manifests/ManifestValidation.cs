@@ -176,8 +176,7 @@ internal static class ManifestValidation
 
         try
         {
-            using FileStream stream = File.OpenRead(full);
-            if (RgbImage.DecodeOrEmpty(stream, c.Path, out bool storedAsGray, out string? empty) is not RgbImage image)
+            if (RgbImage.DecodeOrEmpty(File.ReadAllBytes(full), c.Path, out bool storedAsGray, out string? empty) is not RgbImage image)
             {
                 return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.ZeroSizeImage, empty!);
             }
