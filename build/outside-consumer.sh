@@ -109,6 +109,13 @@ dn tool install Ffr.MLNet.Cli --version "$version" --tool-path "$work/tools"
 printed="$("$work/tools/ffr" --version)"
 [[ "$printed" == "$version" ]] || fail "ffr --version printed '$printed', not '$version'"
 echo "ffr --version: $printed"
+# The installed tool is compiled ahead of time (ReadyToRun: PublishReadyToRun in src/Cli), ours and the libraries' assemblies
+# alike; a ReadyToRun image carries the header signature "RTR\0", an IL-only one does not.
+installed="$(dirname "$(find "$work/tools/.store" -name ffr.dll -path "*/tools/*" | head -1)")"
+for assembly in ffr.dll Ffr.MLNet.Trainers.dll TorchSharp.dll Microsoft.ML.Data.dll; do
+    LC_ALL=C grep -qaP 'RTR\x00' "$installed/$assembly" || fail "the installed tool's $assembly is not ReadyToRun ($installed)"
+done
+echo "ReadyToRun: ffr.dll, Ffr.MLNet.Trainers.dll, TorchSharp.dll, Microsoft.ML.Data.dll"
 "$work/tools/ffr" benchmark-data --out "$work/bench" --bias-rate 0.95 > /dev/null
 "$work/tools/ffr" analyze --manifest "$work/bench/manifest.csv" | tee analyze.log
 grep -q "tshirt" analyze.log || fail "ffr analyze printed no subgroup report"
