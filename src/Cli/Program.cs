@@ -6,15 +6,8 @@ using Ffr.MLNet.Cli;
 // set ORT_DISABLE_TELEMETRY=0 to keep ONNX Runtime's default.
 NativeEnvironment.SetDefault("ORT_DISABLE_TELEMETRY", "1");
 
-// libtorch's OpenMP threads (GNU OpenMP on Linux) wait for work by spinning, 300,000 rounds by default. On a 2-core
-// machine doing anything else besides, a thread spins while the one it waits for is descheduled: the small CNN's
-// 1 + 1 epochs took 31-70 s instead of 12-17 s at a load of 5. 1,000 rounds keep an idle machine's speed (4 + 2 epochs
-// in 13.9-15.4 s against 13.2-14.9 s spinning) and a loaded one's (17.5 s against 16.4 s waiting passively); see
-// docs/benchmarks.md. Set GOMP_SPINCOUNT or OMP_WAIT_POLICY to choose otherwise.
-if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
-{
-    NativeEnvironment.SetDefault("GOMP_SPINCOUNT", "1000");
-}
+// How long libtorch's OpenMP threads spin before they sleep: 10,000 rounds on an idle machine, 1,000 on a busy one (OpenMpWaiting).
+OpenMpWaiting.Choose();
 
 using var cancellation = new CancellationTokenSource();
 bool terminated = false;
