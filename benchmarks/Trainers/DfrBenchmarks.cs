@@ -36,7 +36,7 @@ public class DfrBenchmarks
         _firstHalf = Enumerable.Range(0, rows).Where(i => i % PerSubgroup < PerSubgroup / 2).ToList();
         using (NewDisposeScope())
         {
-            var random = new TorchSharp.torch.Generator(7);
+            using var random = new TorchSharp.torch.Generator(7);
             Tensor centres = randn(new long[] { Classes, Features }, ScalarType.Float64, generator: random);
             Tensor features = randn(new long[] { rows, Features }, ScalarType.Float64, generator: random) * 2 + centres.index_select(0, tensor(_labels.Select(l => (long)l).ToArray()));
             _z = ((features - features.mean(new long[] { 0 })) / features.std(0)).MoveToOuterDisposeScope();

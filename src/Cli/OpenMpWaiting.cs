@@ -3,20 +3,13 @@ using System.Globalization;
 namespace Ffr.MLNet.Cli;
 
 /// <summary>
-/// How libtorch's OpenMP threads (GNU OpenMP, on Linux) wait for work, chosen once when the process starts, before
-/// libtorch is loaded. libgomp spins 300,000 rounds before a waiting thread sleeps; <c>GOMP_SPINCOUNT</c> sets the
-/// count. Measured on 2 cores (docs/benchmarks.md):
-/// <list type="bullet">
-/// <item>idle machine, small CNN, 4 + 2 epochs: 1,000 rounds 11.3-11.4 s (a thread sleeps, and is woken for every
-/// parallel operation), 10,000 10.3-10.8 s, 300,000 10.3-10.4 s;</item>
-/// <item>idle machine, ResNet-18, 1 + 1 epochs: 1,000 30.9 s, 10,000 30.4 s, 300,000 33.5 s (libtorch's threads
-/// go on spinning after each square root of the fused Adam step, on the core its second half needs);</item>
-/// <item>load of 5, small CNN, 1 + 1 epochs: 1,000 24-25 s, 3,000 28 s, 10,000 37 s, 300,000 56 s (a thread spins
-/// while the one it waits for is descheduled).</item>
-/// </list>
-/// So the count is <see cref="IdleSpinCount"/> when nothing else is runnable as the process starts, and
-/// <see cref="BusySpinCount"/> when something is. A load that begins after the start meets 10,000 rounds. Set
-/// GOMP_SPINCOUNT (1000 for a shared machine) or OMP_WAIT_POLICY to choose for yourself: this leaves either alone.
+/// How long libtorch's OpenMP threads (GNU OpenMP, on Linux) spin before they sleep, chosen once when the process starts,
+/// before libtorch is loaded. libgomp's default, 300,000 rounds, makes a machine doing anything else several times
+/// slower (a thread spins while the one it waits for is descheduled); 1,000 rounds cost an idle machine's small-CNN
+/// run 5-10% (every parallel operation wakes a sleeping thread); 10,000 keep most of the idle machine's speed. So the
+/// count is <see cref="BusySpinCount"/> when another task is runnable as the process starts, else
+/// <see cref="IdleSpinCount"/>. The measurements: docs/benchmarks.md, "What made the difference", item 4. A
+/// GOMP_SPINCOUNT or OMP_WAIT_POLICY that the user set is left alone. Sampling costs about 12 ms at every start.
 /// </summary>
 internal static class OpenMpWaiting
 {
@@ -32,13 +25,19 @@ internal static class OpenMpWaiting
     /// <summary>Sets GOMP_SPINCOUNT for this process and libtorch, by how busy the machine is, unless the user chose already.</summary>
     public static void Choose()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null || Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is not null)
+        if (OperatingSystem.IsLinux()
+            && SpinCount(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"), Environment.GetEnvironmentVariable("GOMP_SPINCOUNT"), RunnableNow) is string count)
         {
-            return;
+            NativeEnvironment.SetDefault("GOMP_SPINCOUNT", count);
         }
-
-        NativeEnvironment.SetDefault("GOMP_SPINCOUNT", IsBusy(RunnableNow()) ? BusySpinCount : IdleSpinCount);
     }
+
+    /// <summary>
+    /// The spin count to set: none when the user set <paramref name="waitPolicy"/> or <paramref name="spinCount"/> (the
+    /// samples are not taken then), else by <see cref="IsBusy"/> of the samples.
+    /// </summary>
+    internal static string? SpinCount(string? waitPolicy, string? spinCount, Func<IReadOnlyList<int>> samples) =>
+        waitPolicy is not null || spinCount is not null ? null : IsBusy(samples()) ? BusySpinCount : IdleSpinCount;
 
     /// <summary>
     /// Busy when, in every sample, some task other than the reading thread was runnable: libtorch starts a thread per
@@ -52,7 +51,7 @@ internal static class OpenMpWaiting
     /// The number of runnable tasks (the fourth field of /proc/loadavg, "runnable/all"), <see cref="Samples"/> times
     /// 3 ms apart; empty when the file cannot be read or parsed.
     /// </summary>
-    internal static List<int> RunnableNow()
+    internal static IReadOnlyList<int> RunnableNow()
     {
         var samples = new List<int>(Samples);
         try
@@ -90,6 +89,7 @@ internal static class OpenMpWaiting
         }
 
         int slash = fields[3].IndexOf('/', StringComparison.Ordinal);
-        return slash > 0 && int.TryParse(fields[3].AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out int runnable) ? runnable : null;
+        // The reading thread is always runnable: a count below 1 is not a real one (gVisor shows 0/0).
+        return slash > 0 && int.TryParse(fields[3].AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out int runnable) && runnable >= 1 ? runnable : null;
     }
 }

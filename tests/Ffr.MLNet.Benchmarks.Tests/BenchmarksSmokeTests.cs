@@ -27,7 +27,7 @@ public sealed class BenchmarksSmokeTests : IDisposable
         Assert.True(total.Success, "no summary line in the output");
 
         // 4 balancing x 1 row count, 2 batcher cases, 3 training-step, 4 Adam-step (2 optimizers x 2 networks), 4 scoring,
-        // 3 backbone-feature, 2 frozen-run and 2 end-to-end (one round; ffr only: the PyTorch reference runs when
+        // 3 backbone-feature, 2 frozen-run, 2 DFR-search (64 and 512 features) and 2 end-to-end (one round; ffr only: the PyTorch reference runs when
         // FFR_REFERENCE_SCRIPT is set) benchmarks.
         Assert.Equal(Environment.GetEnvironmentVariable("FFR_REFERENCE_SCRIPT") is { Length: > 0 } ? 28 : 26, int.Parse(total.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains("RunStrategy=ColdStart", output); // the short mode's job, not the full one

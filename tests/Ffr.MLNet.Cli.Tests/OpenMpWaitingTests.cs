@@ -16,6 +16,7 @@ public sealed class OpenMpWaitingTests
     [InlineData("0.12 0.30 0.25 x/345 6789")]
     [InlineData("0.12 0.30 0.25 /345 6789")]
     [InlineData("0.12 0.30 0.25 -2/345 6789")]
+    [InlineData("0.00 0.00 0.00 0/0 0")] // the reading thread is always runnable: a count of 0 is not real (gVisor)
     public void ParseRunnable_SomethingElse_IsNull(string line) => Assert.Null(OpenMpWaiting.ParseRunnable(line));
 
     [Theory]
@@ -27,11 +28,25 @@ public sealed class OpenMpWaitingTests
     public void IsBusy_OnlyWhenAnotherTaskWasRunnableInEverySample(int[] samples, bool busy) =>
         Assert.Equal(busy, OpenMpWaiting.IsBusy(samples));
 
+    [Theory]
+    [InlineData(null, null, new[] { 1, 1, 1, 1, 1 }, "10000")]
+    [InlineData(null, null, new[] { 2, 2, 3, 2, 2 }, "1000")]
+    [InlineData(null, null, new int[0], "1000")]
+    [InlineData("PASSIVE", null, new[] { 1, 1, 1, 1, 1 }, null)]
+    [InlineData(null, "300000", new[] { 2, 2, 2, 2, 2 }, null)]
+    [InlineData(null, "", new[] { 1, 1, 1, 1, 1 }, null)] // set, even if empty: libgomp reads it, so it is the user's choice
+    public void SpinCount_ByTheSamples_UnlessTheUserChose(string? waitPolicy, string? spinCount, int[] samples, string? expected)
+    {
+        bool sampled = false;
+        Assert.Equal(expected, OpenMpWaiting.SpinCount(waitPolicy, spinCount, () => { sampled = true; return samples; }));
+        Assert.Equal(expected is not null, sampled); // no sampling (and no 12 ms) when the user chose
+    }
+
     [SkippableFact]
     public void RunnableNow_ReadsThisMachine()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "/proc/loadavg is Linux's");
-        List<int> samples = OpenMpWaiting.RunnableNow();
+        IReadOnlyList<int> samples = OpenMpWaiting.RunnableNow();
         Assert.Equal(5, samples.Count);
         Assert.All(samples, s => Assert.True(s >= 1, $"{s} runnable: the reading thread itself is one"));
     }

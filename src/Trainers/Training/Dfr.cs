@@ -97,28 +97,15 @@ internal static class Dfr
     /// <returns>Per strength, the averaged weight [classes, features] and bias [classes].</returns>
     internal static (Tensor Weights, Tensor Biases) FitAveraged(Tensor z, int[] labels, int[] groups, List<int> rows, int classes, double[] strengths, int subsets, int seed, out int perGroup, Action<int> progress)
     {
-        var byGroup = rows.GroupBy(r => groups[r]).Select(g => g.ToArray()).ToArray();
-        perGroup = byGroup.Min(g => g.Length);
-        var random = new Random(seed);
-        var chosen = new List<long>();
-        for (int s = 0; s < subsets; s++)
-        {
-            foreach (int[] members in byGroup)
-            {
-                int[] copy = (int[])members.Clone();
-                random.Shuffle(copy);
-                chosen.AddRange(copy.Take(perGroup).Select(r => (long)r));
-            }
-        }
-
-        long n = chosen.Count / subsets;
+        long[] chosen = BalancedSubsets(rows, groups, subsets, seed, out perGroup);
+        long n = chosen.Length / subsets;
         long d = z.shape[1];
         int strengthCount = strengths.Length;
         long outputs = strengthCount * classes;
         // Every strength's K rows of weights sit side by side in one [C K, d] matrix per subset, so each
         // iteration is two batched products over the S subsets with C K columns, with no copy of the
         // features per strength (a [C, S, ...] batch broadcast over x would copy it twice an iteration).
-        Tensor index = tensor(chosen.ToArray());
+        Tensor index = tensor(chosen);
         Tensor x = z.index_select(0, index).view(subsets, n, d);                                                               // [S, n, d]
         Tensor target = nn.functional.one_hot(tensor(chosen.Select(r => (long)labels[r]).ToArray()), classes).to(ScalarType.Float64).view(subsets, n, 1, classes); // [S, n, 1, K]
         Tensor step = (0.5 * (x * x).sum(2).mean(new long[] { 1 }, keepdim: true) + 1e-6).reciprocal().unsqueeze(-1);     // [S, 1, 1]: 1 / Lipschitz per subset
@@ -149,6 +136,30 @@ internal static class Dfr
         }
 
         return (wByStrength.mean(new long[] { 0 }), b.view(subsets, strengthCount, classes).mean(new long[] { 0 }));
+    }
+
+    /// <summary>
+    /// <paramref name="subsets"/> random group-balanced subsets of <paramref name="rows"/>: each holds
+    /// <paramref name="perGroup"/> rows (the smallest group's size) drawn from every group, in the groups' order of first appearance.
+    /// </summary>
+    /// <returns>The subsets' rows, one subset after the other.</returns>
+    internal static long[] BalancedSubsets(List<int> rows, int[] groups, int subsets, int seed, out int perGroup)
+    {
+        var byGroup = rows.GroupBy(r => groups[r]).Select(g => g.ToArray()).ToArray();
+        perGroup = byGroup.Min(g => g.Length);
+        var random = new Random(seed);
+        var chosen = new List<long>();
+        for (int s = 0; s < subsets; s++)
+        {
+            foreach (int[] members in byGroup)
+            {
+                int[] copy = (int[])members.Clone();
+                random.Shuffle(copy);
+                chosen.AddRange(copy.Take(perGroup).Select(r => (long)r));
+            }
+        }
+
+        return chosen.ToArray();
     }
 
     private static double WorstGroup(Tensor z, Tensor w, Tensor b, int[] labels, int[] groups, List<int> rows, int groupCount)

@@ -43,35 +43,64 @@ public sealed class RgbImage
     /// <summary>The pixels: R, G, B bytes, row after row.</summary>
     public byte[] Pixels { get; }
 
+    /// <summary>
+    /// The largest image file read: 256 MiB. Files are read whole before they are decoded, so a larger one (no photo is)
+    /// is reported as unreadable before it is read.
+    /// </summary>
+    public const long MaxEncodedBytes = 256L << 20;
+
     /// <summary>Decodes a PNG, JPEG, BMP or WebP file.</summary>
-    /// <exception cref="InvalidDataException">The file is not a readable image, or has no pixels; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable image, has no pixels, or is larger than <see cref="MaxEncodedBytes"/>; the message names the file.</exception>
     public static RgbImage Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return DecodeOrEmpty(File.ReadAllBytes(path), path, out _, out string? empty) ?? throw new InvalidDataException(empty);
+        return Decode(ReadEncoded(path), path, out _);
     }
 
     /// <summary>Decodes an encoded image; <paramref name="storedAsGray"/> tells whether the file itself is single-channel.</summary>
     /// <exception cref="InvalidDataException">The stream is not a readable image, or has no pixels; the message names it.</exception>
-    public static RgbImage Decode(Stream stream, string name, out bool storedAsGray) =>
-        DecodeOrEmpty(stream, name, out storedAsGray, out string? empty) ?? throw new InvalidDataException(empty);
-
-    /// <summary>
-    /// Decodes as <see cref="Decode"/> does, but an image with no pixels (a width or height of zero) gives null and
-    /// <paramref name="empty"/>, the sentence saying so, for callers that report empty images apart from unreadable ones.
-    /// </summary>
-    /// <exception cref="InvalidDataException">The stream is not a readable image; the message names it.</exception>
-    internal static RgbImage? DecodeOrEmpty(Stream stream, string name, out bool storedAsGray, out string? empty)
+    public static RgbImage Decode(Stream stream, string name, out bool storedAsGray)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        // Read whole, then decoded from memory: Skia reading through a managed stream calls back into .NET for
-        // every read, which cost as much as decoding a small image.
         using var encoded = new MemoryStream();
         stream.CopyTo(encoded);
-        return DecodeOrEmpty(encoded.GetBuffer().AsSpan(0, (int)encoded.Length), name, out storedAsGray, out empty);
+        return Decode(encoded.GetBuffer().AsSpan(0, (int)encoded.Length), name, out storedAsGray);
     }
 
-    /// <summary>Decodes an encoded image held in memory, as <see cref="DecodeOrEmpty(Stream, string, out bool, out string?)"/> does.</summary>
+    /// <summary>Decodes an encoded image held in memory; <paramref name="storedAsGray"/> tells whether it is single-channel.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a readable image, or have no pixels; the message names <paramref name="name"/>.</exception>
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, string name, out bool storedAsGray) =>
+        DecodeOrEmpty(encoded, name, out storedAsGray, out string? empty) ?? throw new InvalidDataException(empty);
+
+    /// <summary>
+    /// An image file's bytes, read whole: images are decoded from memory, since Skia reading through a managed stream
+    /// calls back into .NET for every read, which cost as much as decoding a small image.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is larger than <see cref="MaxEncodedBytes"/>.</exception>
+    internal static byte[] ReadEncoded(string path)
+    {
+        using Microsoft.Win32.SafeHandles.SafeFileHandle file = File.OpenHandle(path);
+        long length = RandomAccess.GetLength(file);
+        if (length > MaxEncodedBytes)
+        {
+            throw new InvalidDataException($"'{path}' is {length / 1e6:0} MB, more than an image file may be ({MaxEncodedBytes >> 20} MiB): is it an image?");
+        }
+
+        var bytes = new byte[length];
+        int read = 0;
+        while (read < bytes.Length && RandomAccess.Read(file, bytes.AsSpan(read), read) is int n && n > 0)
+        {
+            read += n;
+        }
+
+        return read == bytes.Length ? bytes : bytes[..read];
+    }
+
+    /// <summary>
+    /// Decodes as <see cref="Decode(ReadOnlySpan{byte}, string, out bool)"/> does, but an image with no pixels (a width or
+    /// height of zero) gives null and <paramref name="empty"/>, the sentence saying so, for callers that report empty
+    /// images apart from unreadable ones.
+    /// </summary>
     /// <exception cref="InvalidDataException">The bytes are not a readable image; the message names <paramref name="name"/>.</exception>
     internal static RgbImage? DecodeOrEmpty(ReadOnlySpan<byte> encoded, string name, out bool storedAsGray, out string? empty)
     {
@@ -304,13 +333,7 @@ public sealed class RgbImage
     private static RgbImage FromRgba(byte[] rgba, int width, int height)
     {
         var pixels = new byte[width * height * 3];
-        for (int i = 0, j = 0; i < pixels.Length; i += 3, j += 4)
-        {
-            pixels[i] = rgba[j];
-            pixels[i + 1] = rgba[j + 1];
-            pixels[i + 2] = rgba[j + 2];
-        }
-
+        DropAlpha(rgba, pixels);
         return new RgbImage(width, height, pixels);
     }
 }

@@ -176,7 +176,7 @@ internal static class ManifestValidation
 
         try
         {
-            if (RgbImage.DecodeOrEmpty(File.ReadAllBytes(full), c.Path, out bool storedAsGray, out string? empty) is not RgbImage image)
+            if (RgbImage.DecodeOrEmpty(RgbImage.ReadEncoded(full), c.Path, out bool storedAsGray, out string? empty) is not RgbImage image)
             {
                 return new ManifestIssue(c.Line, c.Path, ManifestIssueKind.ZeroSizeImage, empty!);
             }

@@ -91,6 +91,25 @@ public sealed class ImageManifestTests : IDisposable
     }
 
     [Fact]
+    public void Load_AFileTooLargeForAnImage_IsUnreadable_WithoutBeingRead()
+    {
+        _dir.Png("ok.png", 200, 10, 10);
+        string huge = System.IO.Path.Combine(_dir.Path, "huge.png");
+        using (FileStream sparse = File.Create(huge))
+        {
+            sparse.SetLength(Ffr.MLNet.Images.RgbImage.MaxEncodedBytes + 1); // sparse: nothing is written, and nothing may be read
+        }
+
+        string path = _dir.Text("m.csv", "ImagePath,Label,Attribute,Source,Split\nok.png,cat,indoor,real,train\nhuge.png,cat,indoor,real,train\n");
+        var ex = Assert.Throws<ManifestValidationException>(() => ImageManifest.Load(path));
+        ManifestIssue issue = Assert.Single(ex.Issues);
+        Assert.Equal((3, ManifestIssueKind.UnreadableImage), (issue.Line, issue.Kind));
+        Assert.Contains("huge.png", issue.Message);
+        Assert.Contains("256 MiB", issue.Message);
+        Assert.Throws<InvalidDataException>(() => Ffr.MLNet.Images.RgbImage.Load(huge));
+    }
+
+    [Fact]
     public void Load_SkipInvalidRows_KeepsTheGoodOnesAndReportsTheRest()
     {
         _dir.Png("ok.png", 200, 10, 10);
